@@ -183,18 +183,18 @@ def _load_region_file(
             ok = False
     values: dict[str, str] = {}
     for key in ("id", "code", "name", "kind", "parent", "timezone"):
-        entry = tree.get(key)
-        if entry is None:
+        field_entry = tree.get(key)
+        if field_entry is None:
             if key in _REQUIRED_KEYS:
                 sink.error(rel, tree.line, tree.col, "REG003", f"kunci wajib '{key}' tidak ada")
                 ok = False
             continue
-        value = entry.value
+        value = field_entry.value
         if not isinstance(value, sy.Scalar) or (value.is_null and key != "parent"):
             sink.error(
                 rel,
-                entry.key_line,
-                entry.key_col,
+                field_entry.key_line,
+                field_entry.key_col,
                 "REG003",
                 f"'{key}' harus berupa teks, tetapi berisi {sy.describe(value)}",
             )
@@ -205,23 +205,23 @@ def _load_region_file(
     stem = path.stem
     region_id = values.get("id", "")
     if region_id and region_id != stem:
-        entry = tree.get("id")
-        assert entry is not None
+        found = tree.get("id")
+        assert found is not None
         sink.error(
             rel,
-            entry.value.line,
-            entry.value.col,
+            found.value.line,
+            found.value.col,
             "REG004",
             f"id '{region_id}' harus sama dengan nama berkas '{stem}'",
         )
         ok = False
     if region_id and not SLUG_RE.match(region_id):
-        entry = tree.get("id")
-        assert entry is not None
+        found = tree.get("id")
+        assert found is not None
         sink.error(
             rel,
-            entry.value.line,
-            entry.value.col,
+            found.value.line,
+            found.value.col,
             "REG005",
             f"id '{region_id}' harus huruf kecil, angka dan tanda hubung (contoh: kota-bandung)",
         )
@@ -231,24 +231,24 @@ def _load_region_file(
         try:
             kind = RegionKind(values["kind"])
         except ValueError:
-            entry = tree.get("kind")
-            assert entry is not None
+            found = tree.get("kind")
+            assert found is not None
             sink.error(
                 rel,
-                entry.value.line,
-                entry.value.col,
+                found.value.line,
+                found.value.col,
                 "REG007",
                 f"jenis wilayah '{values['kind']}' tidak dikenal; pilih salah satu: "
                 + ", ".join(k.value for k in RegionKind),
             )
             ok = False
     if kind is not None and "code" in values and not _CODE_PATTERNS[kind].match(values["code"]):
-        entry = tree.get("code")
-        assert entry is not None
+        found = tree.get("code")
+        assert found is not None
         sink.error(
             rel,
-            entry.value.line,
-            entry.value.col,
+            found.value.line,
+            found.value.col,
             "REG006",
             f"kode '{values['code']}' tidak sesuai untuk jenis '{kind.value}' "
             f"(contoh: {_CODE_EXAMPLES[kind]}); tulis kode dalam tanda kutip",
@@ -256,8 +256,8 @@ def _load_region_file(
         ok = False
     timezone = values.get("timezone", "")
     if timezone and timezone not in ZONE_LABELS:
-        entry = tree.get("timezone")
-        assert entry is not None
+        found = tree.get("timezone")
+        assert found is not None
         try:
             ZoneInfo(timezone)
             reason = "bukan zona waktu Indonesia"
@@ -265,8 +265,8 @@ def _load_region_file(
             reason = "bukan nama zona waktu IANA yang sah"
         sink.error(
             rel,
-            entry.value.line,
-            entry.value.col,
+            found.value.line,
+            found.value.col,
             "REG011",
             f"zona waktu '{timezone}' {reason}; pilih salah satu: " + ", ".join(ZONE_LABELS),
         )
@@ -324,7 +324,8 @@ def _read_office(tree: sy.Mapping, rel: str, sink: DiagnosticSink) -> Office | N
                 item.key_line,
                 item.key_col,
                 "REG002",
-                f"kunci 'office.{item.key}' tidak dikenal; kunci yang sah: {', '.join(_OFFICE_KEYS)}",
+                f"kunci 'office.{item.key}' tidak dikenal; kunci yang sah: "
+                + ", ".join(_OFFICE_KEYS),
             )
             ok = False
             continue

@@ -11,7 +11,6 @@ means and says so when it cannot (``draft: NO`` is an error, never a silent ``Fa
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Union
 
 import yaml
 from yaml.composer import Composer
@@ -69,7 +68,7 @@ class Mapping:
         return next((e for e in self.entries if e.key == key), None)
 
 
-YamlValue = Union[Scalar, Sequence, Mapping]
+YamlValue = Scalar | Sequence | Mapping
 
 
 class _Resolver(BaseResolver):
@@ -102,8 +101,56 @@ def parse(
     when the text is not acceptable; an empty document gives ``(None, [])``.
     """
     offset = first_line - 1
-    loader = _Loader(text)
     problems: list[Diagnostic] = []
+    too_deep = _flow_depth_problem(text)
+    if too_deep is not None:
+        line, col = too_deep
+        return None, [Diagnostic(path, line + offset, col, "YAML006", _TOO_DEEP)]
+    try:
+        return _parse(text, path, offset, problems)
+    except RecursionError:
+        # block nesting by indentation can still be deep enough for the recursive composer
+        return None, [Diagnostic(path, first_line, 1, "YAML006", _TOO_DEEP)]
+
+
+#: Deeper than any front matter or registry entry needs (updates → item → date is 3).
+MAX_DEPTH = 16
+_TOO_DEEP = (
+    f"struktur YAML terlalu bertingkat (lebih dari {MAX_DEPTH} tingkat '[' atau '{{'); "
+    "tulis daftar dan kunci secara sederhana"
+)
+
+
+def _flow_depth_problem(text: str) -> tuple[int, int] | None:
+    """(line, col) where flow brackets nest deeper than ``MAX_DEPTH``, if they do.
+
+    A cheap pre-scan (quotes are not tracked, so brackets inside quoted text count too; no
+    real value comes near the limit) that keeps the recursive parsers away from inputs such
+    as ``a: [[[[…``.
+    """
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return None
+    depth = 0
+    line, line_start = 1, 0
+    for index, char in enumerate(text):
+        if char == "\n":
+            line, line_start = line + 1, index + 1
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return line, index - line_start + 1
+        elif char in "]}" and depth > 0:
+            depth -= 1
+    return None
+
+
+def _parse(
+    text: str, path: str, offset: int, problems: list[Diagnostic]
+) -> tuple[YamlValue | None, list[Diagnostic]]:
+    composed, fast_node = _fast_compose(text)
+    if composed:
+        return _finish(fast_node, offset, path, problems)
+    loader = _Loader(text)
     try:
         try:
             node = loader.get_single_node()
@@ -124,6 +171,12 @@ def parse(
     except yaml.YAMLError as exc:  # reader errors (e.g. non-printable characters)
         problems.append(Diagnostic(path, 1 + offset, 1, "YAML001", f"YAML tidak valid: {exc}"))
         return None, problems
+    return _finish(node, offset, path, problems)
+
+
+def _finish(
+    node: Node | None, offset: int, path: str, problems: list[Diagnostic]
+) -> tuple[YamlValue | None, list[Diagnostic]]:
     if node is None:
         return None, problems
     try:
@@ -131,6 +184,38 @@ def parse(
     except _Refused as refused:
         problems.append(Diagnostic(path, refused.line, refused.col, refused.code, refused.message))
         return None, problems
+
+
+#: PyYAML built with libyaml (the wheels are); without it the pure-Python reader does it all.
+_HAVE_LIBYAML: bool = bool(getattr(yaml, "__with_libyaml__", False))
+
+if _HAVE_LIBYAML:
+    from yaml._yaml import CParser
+
+    class _FastLoader(CParser, BaseConstructor, _Resolver):
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            BaseConstructor.__init__(self)
+            _Resolver.__init__(self)
+
+
+def _fast_compose(text: str) -> tuple[bool, Node | None]:
+    """``(True, node graph)`` composed by libyaml (about 25× faster), or ``(False, None)``.
+
+    libyaml resolves aliases silently, so any text that could hold an anchor or an alias
+    (``&``/``*`` anywhere) and any text libyaml rejects is left to the pure-Python reader,
+    which reports the problem with its exact position and our own wording.
+    """
+    if not _HAVE_LIBYAML or "&" in text or "*" in text:
+        return False, None
+    loader = _FastLoader(text)
+    try:
+        node: Node | None = loader.get_single_node()
+    except yaml.YAMLError:
+        return False, None
+    finally:
+        loader.dispose()
+    return True, node
 
 
 def _position(node: Node, offset: int) -> tuple[int, int]:
@@ -147,7 +232,7 @@ def _convert(node: Node, offset: int, path: str, problems: list[Diagnostic]) -> 
             f"tag YAML '{node.tag}' tidak diizinkan; tulis nilainya sebagai teks biasa",
         )
     if isinstance(node, ScalarNode):
-        return Scalar(str(node.value), line, col, node.style is None)
+        return Scalar(str(node.value), line, col, not node.style)
     if isinstance(node, SequenceNode):
         return Sequence(tuple(_convert(n, offset, path, problems) for n in node.value), line, col)
     assert isinstance(node, MappingNode)
@@ -187,12 +272,12 @@ def _compose_node(self: _Loader, parent: Node | None, index: object) -> Node:
     # a release never needs them, so refuse both before the node is built.
     from yaml.events import AliasEvent
 
-    event = self.peek_event()
+    event = self.peek_event()  # type: ignore[no-untyped-call]
     if isinstance(event, AliasEvent):
         mark = event.start_mark
         raise _AnchorError(
             problem="alias YAML ('*…') tidak diizinkan; tulis nilainya langsung",
-            problem_mark=mark,
+            problem_mark=mark,  # type: ignore[arg-type]
         )
     anchor = getattr(event, "anchor", None)
     if anchor is not None:
@@ -200,7 +285,7 @@ def _compose_node(self: _Loader, parent: Node | None, index: object) -> Node:
             problem=f"anchor YAML ('&{anchor}') tidak diizinkan; tulis nilainya langsung",
             problem_mark=event.start_mark,
         )
-    node: Node = Composer.compose_node(self, parent, index)  # type: ignore[arg-type]
+    node: Node = Composer.compose_node(self, parent, index)  # type: ignore[arg-type,assignment]
     return node
 
 

@@ -26,7 +26,7 @@ BULAN = (
 def zone_label(moment: datetime) -> str:
     """WIB/WITA/WIT for an aware datetime in one of Indonesia's IANA zones (else ±HH:MM)."""
     key = getattr(moment.tzinfo, "key", None)
-    if key in ZONE_LABELS:
+    if isinstance(key, str) and key in ZONE_LABELS:
         return ZONE_LABELS[key]
     offset = moment.utcoffset()
     hours = int(offset.total_seconds() // 3600) if offset is not None else 0

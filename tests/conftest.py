@@ -112,6 +112,17 @@ class PortalRepo:
         self.write_config()
 
     def write_config(self, extra_plugin_options: str = "", extra: str = "") -> None:
+        """Write ``mkdocs.yml``. ``extra_plugin_options`` lines (``key: value``) override the
+        defaults of the ``portal`` plugin block; ``extra`` is appended at top level."""
+        options = {
+            "build_time": '"2026-11-01T00:00:00+00:00"',
+            "search": "false",
+        }
+        for line in extra_plugin_options.splitlines():
+            if line.strip():
+                key, _, value = line.partition(":")
+                options[key.strip()] = value.strip()
+        plugin_block = "\n".join(f"      {key}: {value}" for key, value in options.items())
         config = f"""\
 site_name: Portal Uji
 site_url: https://portal.test/
@@ -124,9 +135,7 @@ theme:
     - navigation.tabs
 plugins:
   - portal:
-      build_time: "2026-11-01T00:00:00+00:00"
-      search: false
-{textwrap.indent(extra_plugin_options, "      ")}
+{plugin_block}
 {extra}
 """
         (self.root / "mkdocs.yml").write_text(config, encoding="utf-8")
@@ -149,7 +158,10 @@ plugins:
             values: dict[str, Any] = {
                 "title": '"Rapat Koordinasi Kehumasan"',
                 "date": f'"{date}"',
-                "summary": '"Pemerintah menggelar rapat koordinasi kehumasan untuk menyatukan informasi publik."',
+                "summary": (
+                    '"Pemerintah menggelar rapat koordinasi kehumasan untuk menyatukan '
+                    'informasi publik."'
+                ),
                 "category": "pemerintahan",
             }
             values.update(fields)

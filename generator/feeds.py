@@ -1,0 +1,579 @@
+"""Feeds for aggregators: RSS 2.0, Atom 1.0 and JSON Feed 1.1 for every listing, plus OPML.
+
+One *feed set* (three files, :class:`generator.urls.FeedSet`) exists for the nation, for every
+region in the registry (empty ones included, so that a subscription made today keeps working
+once the office publishes), for each province's roll-up, for each category and for each
+release type. RSS and Atom are made with ``feedgen``; JSON Feed and OPML are small enough to
+write directly.
+
+Editorial policy (issue 4, "Editorial states"):
+
+* **GUIDs.** An item's RSS ``guid`` (``isPermaLink="false"``), Atom ``id`` and JSON Feed
+  ``id`` are the RFC 4151 tag URI ``tag:<host>,2024:<release id>``. The release id is the
+  permanent ``<region-id>/<YYYY-MM-DD>-<slug>`` from the file name, so editing the title, the
+  body, the summary or the front-matter date never changes the GUID, and aggregators never
+  show a corrected release twice.
+* **Corrections** (``updates``) bump Atom ``updated`` / JSON ``date_modified`` and are
+  appended to the item's content as a dated "Pembaruan" block.
+* **Withdrawn** releases are *removed* from every item list (the model's ``Portal.listed``).
+  Their GUID stays reserved: it derives from the release id, and the id stays taken because
+  the withdrawn file stays in the repository (its page stays, marked withdrawn). A withdrawal
+  that falls inside a feed's window bumps the channel's ``lastBuildDate``/``updated`` so that
+  aggregators notice the change.
+* **Embargoed and draft** releases are not in the :class:`~generator.model.Portal` at all.
+
+Determinism: nothing depends on "now". feedgen stamps ``lastBuildDate``/``updated`` with the
+clock and adds a ``generator`` element by default; both are overridden here. Channel dates
+come from the items; an empty feed carries :data:`EMPTY_FEED_DATE`, a constant, so that it is
+byte-identical from build to build until its first release.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from feedgen.feed import FeedGenerator
+from feedgen.util import xml_elem
+
+from . import urls
+from .config import Settings
+from .diagnostics import UsageError
+from .markup import render_body
+from .model import Portal, Region, Release, ReleaseType
+from .timefmt import format_datetime
+
+#: The year in every tag URI (RFC 4151 §2.1: a date at which the authority owned the host).
+#: Part of every GUID: never change it.
+TAG_DATE = "2024"
+
+#: Channel date of a feed that has never had an item. A constant (the portal's start), not the
+#: build time and not the newest release elsewhere: either would change the bytes of hundreds
+#: of empty feeds on every build although nothing in them changed.
+EMPTY_FEED_DATE = datetime(2024, 1, 1, tzinfo=ZoneInfo("Asia/Jakarta"))
+
+#: Zone of channel-level dates of feeds that span several regions (WIB, the capital's zone).
+NATIONAL_TIMEZONE = "Asia/Jakarta"
+
+#: RSS ``ttl``: minutes an aggregator may cache a feed. The portal is rebuilt on every merge.
+TTL_MINUTES = 60
+
+#: Site icon used as RSS ``image`` / Atom ``icon``/``logo`` / JSON Feed ``icon``.
+#: The pages stage ships this file.
+LOGO_PATH = "assets/logo.png"
+
+LANGUAGE = "id"
+JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
+
+#: Group label of the national feed and the central publishers in OPML and on the RSS page.
+CENTRAL_GROUP = "Nasional dan Lembaga Pusat"
+CATEGORY_GROUP = "Kategori"
+TYPE_GROUP = "Jenis Rilis"
+
+_MEDIA_TYPES = {
+    "rss": "application/rss+xml",
+    "atom": "application/atom+xml",
+    "json": "application/feed+json",
+}
+
+
+@dataclass(frozen=True)
+class FeedSpec:
+    """One feed set and what goes into it."""
+
+    group: str
+    feed: urls.FeedSet
+    html_url: str  # site-relative listing page the channel links to
+    description: str
+    author: str  # feed-level author (Atom requires one on the feed or on every entry)
+    timezone: str  # zone of the channel-level dates
+    releases: tuple[Release, ...]  # listed releases in scope, newest first (not yet truncated)
+    in_scope: Callable[[Release], bool]  # for withdrawn releases, which are not listed
+
+
+@dataclass(frozen=True)
+class _Item:
+    """Everything about one release that its feed entries share, computed once per build."""
+
+    release: Release
+    region: Region
+    guid: str
+    link: str
+    published: datetime
+    updated: datetime
+    creator: str
+    content_html: str
+    categories: tuple[tuple[str, str, str], ...]  # (term, label, scheme)
+    image_url: str | None
+
+
+def all_feed_sets(portal: Portal) -> list[tuple[str, urls.FeedSet, str]]:
+    """``(group label, feed set, site-relative HTML page)`` for every feed, in OPML order.
+
+    National and central publishers first, then each province (its roll-up, its own feed, its
+    kabupaten/kota in registry order), then categories and release types. The pages stage
+    uses this for the "RSS" page and for ``<link rel="alternate">`` autodiscovery.
+    """
+    return [(spec.group, spec.feed, spec.html_url) for spec in feed_specs(portal)]
+
+
+def feed_specs(portal: Portal) -> list[FeedSpec]:
+    """Every feed of the portal with its scope, in the order of :func:`all_feed_sets`."""
+    site = portal.site_name
+    specs = [
+        FeedSpec(
+            group=CENTRAL_GROUP,
+            feed=urls.national_feed(),
+            html_url=urls.home(),
+            description=f"Rilis terbaru pemerintah pusat dan seluruh daerah di {site}.",
+            author=site,
+            timezone=NATIONAL_TIMEZONE,
+            releases=portal.listed,
+            in_scope=_everything,
+        )
+    ]
+    provinces = portal.provinces()
+    province_ids = {p.id for p in provinces}
+    placed = set(province_ids)
+    for province in provinces:
+        placed.update(child.id for child in portal.children(province.id))
+    # Everything that is not a province or below one: pusat, the central institutions, and
+    # (defensively) any region whose parent is not a province.
+    for region in portal.iter_regions():
+        if region.id not in placed:
+            specs.append(_region_spec(portal, region, CENTRAL_GROUP))
+    for province in provinces:
+        members = frozenset({province.id, *(c.id for c in portal.children(province.id))})
+        specs.append(
+            FeedSpec(
+                group=province.name,
+                feed=urls.rollup_feed(province.id, province.name),
+                html_url=urls.region(province.id),
+                description=(f"Rilis terbaru {province.name} beserta seluruh kabupaten/kotanya."),
+                author=province.office_name,
+                timezone=province.timezone,
+                releases=portal.rollup(province.id),
+                in_scope=_published_by(members),
+            )
+        )
+        specs.append(_region_spec(portal, province, province.name))
+        for child in portal.children(province.id):
+            specs.append(_region_spec(portal, child, province.name))
+    for category in portal.categories.values():
+        specs.append(
+            FeedSpec(
+                group=CATEGORY_GROUP,
+                feed=urls.category_feed(category.id, category.label),
+                html_url=urls.category(category.id),
+                description=(
+                    f"Rilis terbaru berkategori {category.label}"
+                    + (f": {category.description}" if category.description else ".")
+                ),
+                author=site,
+                timezone=NATIONAL_TIMEZONE,
+                releases=portal.releases_in_category(category.id),
+                in_scope=_in_category(category.id),
+            )
+        )
+    for release_type in ReleaseType:
+        specs.append(
+            FeedSpec(
+                group=TYPE_GROUP,
+                feed=urls.type_feed(release_type.value, release_type.label),
+                html_url=urls.release_type(release_type.value),
+                description=f"Rilis terbaru berjenis {release_type.label} dari seluruh {site}.",
+                author=site,
+                timezone=NATIONAL_TIMEZONE,
+                releases=portal.releases_of_type(release_type),
+                in_scope=_of_type(release_type),
+            )
+        )
+    return specs
+
+
+def _everything(_release: Release) -> bool:
+    return True
+
+
+def _published_by(region_ids: frozenset[str]) -> Callable[[Release], bool]:
+    return lambda release: release.region_id in region_ids
+
+
+def _in_category(category_id: str) -> Callable[[Release], bool]:
+    return lambda release: release.category == category_id
+
+
+def _of_type(release_type: ReleaseType) -> Callable[[Release], bool]:
+    return lambda release: release.type is release_type
+
+
+def _region_spec(portal: Portal, region: Region, group: str) -> FeedSpec:
+    return FeedSpec(
+        group=group,
+        feed=urls.region_feed(region.id, region.name),
+        html_url=urls.region(region.id),
+        description=(
+            f"Rilis terbaru {region.name}: siaran pers dan informasi resmi dari "
+            f"{region.office_name}."
+        ),
+        author=region.office_name,
+        timezone=region.timezone,
+        releases=portal.releases_of_region(region.id),
+        in_scope=_published_by(frozenset({region.id})),
+    )
+
+
+def build_feeds(portal: Portal, settings: Settings) -> dict[str, bytes]:
+    """Every feed file (RSS, Atom, JSON Feed) and the OPML, by site-relative path."""
+    base = _require_base_url(settings)
+    builder = _FeedBuilder(portal, settings, base)
+    withdrawn = tuple(r for r in portal.releases if r.withdrawn is not None)
+    files: dict[str, bytes] = {}
+    specs = feed_specs(portal)
+    for spec in specs:
+        files.update(builder.build(spec, withdrawn))
+    files[urls.opml()] = build_opml(portal, base, specs)
+    return dict(sorted(files.items()))
+
+
+def tag_uri(base_url: str, specific: str) -> str:
+    """RFC 4151 tag URI ``tag:<host>,2024:<specific>`` (the host lower-case, no port)."""
+    host = urlsplit(base_url).hostname or ""
+    return f"tag:{host},{TAG_DATE}:{specific}"
+
+
+def release_guid(base_url: str, release: Release) -> str:
+    """The permanent GUID / Atom id of a release: from its id only, never from its contents."""
+    return tag_uri(base_url, release.id)
+
+
+def _require_base_url(settings: Settings) -> str:
+    base = settings.base_url
+    scheme = urlsplit(base).scheme
+    if not base or scheme not in ("http", "https") or not urlsplit(base).hostname:
+        raise UsageError(
+            "site_url di mkdocs.yml wajib diisi dengan alamat lengkap portal "
+            "(mis. https://portal.go.id/): umpan RSS/Atom/JSON dan peta situs memerlukan "
+            "alamat absolut."
+        )
+    return base
+
+
+class _FeedBuilder:
+    """Builds feed files; renders each release's entry data once even if it is in 5 feeds."""
+
+    def __init__(self, portal: Portal, settings: Settings, base: str) -> None:
+        self.portal = portal
+        self.settings = settings
+        self.base = base
+        self.limit = max(settings.feed_items, 0)
+        self._items: dict[str, _Item] = {}
+
+    def build(self, spec: FeedSpec, withdrawn: Sequence[Release]) -> dict[str, bytes]:
+        chosen = spec.releases[: self.limit]
+        items = [self._item(release) for release in chosen]
+        zone = ZoneInfo(spec.timezone)
+        last_changed = self._last_changed(spec, items, withdrawn)
+        changed = (last_changed or EMPTY_FEED_DATE).astimezone(zone)
+        newest = items[0].published.astimezone(zone) if items else None
+        return {
+            spec.feed.rss: self._xml(spec, items, changed, newest, "rss"),
+            spec.feed.atom: self._xml(spec, items, changed, newest, "atom"),
+            spec.feed.json: self._json(spec, items),
+        }
+
+    def _last_changed(
+        self, spec: FeedSpec, items: Sequence[_Item], withdrawn: Sequence[Release]
+    ) -> datetime | None:
+        """Newest change of the channel: an item's publication/correction, or a withdrawal
+        of a release that would otherwise be in this window (it left the feed)."""
+        moments = [item.updated for item in items]
+        full = len(items) >= self.limit > 0
+        oldest = items[-1].published if items else None
+        for release in withdrawn:
+            if release.withdrawn is None or not spec.in_scope(release):
+                continue
+            if full and oldest is not None and release.date < oldest:
+                continue  # it would have dropped out of the window anyway
+            moments.append(release.withdrawn.date)
+        return max(moments, default=None)
+
+    def _item(self, release: Release) -> _Item:
+        cached = self._items.get(release.id)
+        if cached is not None:
+            return cached
+        region = self.portal.region(release.region_id)
+        zone = region.tzinfo
+        category = self.portal.categories.get(release.category)
+        category_label = category.label if category is not None else release.category
+        categories = [
+            (region.id, region.name, self.base + urls.regions_index()),
+            (release.category, category_label, self.base + urls.categories_index()),
+            (release.type.value, release.type.label, self.base + "jenis/"),
+            *((tag, tag, self.base + "topik/") for tag in release.tags),
+        ]
+        item = _Item(
+            release=release,
+            region=region,
+            guid=release_guid(self.base, release),
+            link=self.base + release.url,
+            published=release.date.astimezone(zone),
+            updated=release.updated.astimezone(zone),
+            creator=release.author or region.office_name,
+            content_html=self._content_html(release, region),
+            categories=tuple(_unique_categories(categories)),
+            image_url=self.base + release.image.url if release.image else None,
+        )
+        self._items[release.id] = item
+        return item
+
+    def _content_html(self, release: Release, region: Region) -> str:
+        """Full sanitized body with absolute URLs, the image, the claim and corrections."""
+        parts: list[str] = []
+        if release.image is not None:
+            parts.append(
+                f'<figure><img src="{html.escape(self.base + release.image.url)}" '
+                f'alt="{html.escape(release.image.alt)}"></figure>'
+            )
+        if release.claim is not None:
+            parts.append(
+                "<aside><p><strong>Klaim yang beredar:</strong> "
+                f"{html.escape(release.claim.text)}</p>"
+                f"<p><strong>Penilaian:</strong> {html.escape(release.claim.verdict.label)}"
+                "</p></aside>"
+            )
+        body = render_body(
+            release.body_markdown, source_dir=release.source_dir, url_prefix=self.base
+        )
+        parts.append(_absolute_fragments(body, self.base + release.url))
+        if release.updates:
+            notes = "".join(
+                f'<li><time datetime="{update.date.astimezone(region.tzinfo).isoformat()}">'
+                f"{html.escape(format_datetime(update.date.astimezone(region.tzinfo)))}</time>: "
+                f"{html.escape(update.note)}</li>"
+                for update in sorted(release.updates, key=lambda u: u.date)
+            )
+            parts.append(f"<section><h2>Pembaruan</h2><ul>{notes}</ul></section>")
+        return "\n".join(parts)
+
+    def _xml(
+        self,
+        spec: FeedSpec,
+        items: Sequence[_Item],
+        changed: datetime,
+        newest: datetime | None,
+        kind: str,
+    ) -> bytes:
+        feed = spec.feed
+        self_url = self.base + (feed.rss if kind == "rss" else feed.atom)
+        html_url = self.base + spec.html_url
+        logo = self.base + LOGO_PATH
+        title = self._title(spec)
+
+        fg = FeedGenerator()
+        if kind == "rss":
+            fg.load_extension("dc", atom=False, rss=True)
+        fg.id(tag_uri(self.base, f"feeds/{feed.key}"))
+        fg.title(title)
+        fg.description(spec.description)
+        fg.language(LANGUAGE)
+        fg.author({"name": spec.author})
+        # feedgen uses the *last* link as RSS <channel><link>: the HTML page, not the feed.
+        fg.link(href=self_url, rel="self", type=_MEDIA_TYPES[kind])
+        fg.link(href=html_url, rel="alternate", type="text/html")
+        fg.image(url=logo, title=title, link=html_url)
+        fg.icon(logo)
+        fg.generator("")  # no generator element: it would carry feedgen's version
+        fg.updated(changed)  # RSS lastBuildDate and Atom updated; never "now"
+        if newest is not None:
+            fg.pubDate(newest)
+        fg.ttl(TTL_MINUTES)
+
+        if kind == "atom":
+            fg.register_extension("portal_links", _NoFeedExtension, _AtomEntryLinks, True, False)
+
+        for item in items:
+            entry = fg.add_entry(order="append")
+            entry.guid(item.guid, permalink=False)
+            entry.title(item.release.title)
+            entry.published(item.published)
+            entry.updated(item.updated)
+            entry.author({"name": item.creator})
+            entry.summary(item.release.summary)
+            entry.content(item.content_html, type="html")
+            entry.category(
+                [{"term": t, "label": label, "scheme": s} for t, label, s in item.categories]
+            )
+            image = item.release.image
+            if kind == "rss":
+                entry.link(href=item.link, rel="alternate")
+                if image is not None and item.image_url is not None:
+                    entry.enclosure(
+                        url=item.image_url, length=str(image.size_bytes), type=image.mime_type
+                    )
+                entry.dc.dc_creator(item.creator)
+            else:
+                links = [{"rel": "alternate", "type": "text/html", "href": item.link}]
+                if image is not None and item.image_url is not None:
+                    links.append(
+                        {
+                            "rel": "enclosure",
+                            "type": image.mime_type,
+                            "length": str(image.size_bytes),
+                            "href": item.image_url,
+                        }
+                    )
+                entry.portal_links.links = links
+
+        if kind == "atom":
+            atom: bytes = fg.atom_str(pretty=True)
+            return atom
+        rss: bytes = fg.rss_str(pretty=True)
+        # RSS Best Practices Profile: encode "&" and "<" in text as hexadecimal character
+        # references. The two spellings are the same XML, so this is safe everywhere.
+        return rss.replace(b"&amp;", b"&#x26;").replace(b"&lt;", b"&#x3C;")
+
+    def _json(self, spec: FeedSpec, items: Sequence[_Item]) -> bytes:
+        """JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/)."""
+        document: dict[str, Any] = {
+            "version": JSON_FEED_VERSION,
+            "title": self._title(spec),
+            "home_page_url": self.base + spec.html_url,
+            "feed_url": self.base + spec.feed.json,
+            "description": spec.description,
+            "icon": self.base + LOGO_PATH,
+            "language": LANGUAGE,
+            "authors": [{"name": spec.author}],
+            "items": [self._json_item(item) for item in items],
+        }
+        text = json.dumps(document, ensure_ascii=False, indent=1, sort_keys=False)
+        return (text + "\n").encode("utf-8")
+
+    def _json_item(self, item: _Item) -> dict[str, Any]:
+        release = item.release
+        entry: dict[str, Any] = {
+            "id": item.guid,
+            "url": item.link,
+            "title": release.title,
+            "summary": release.summary,
+            "content_html": item.content_html,
+            "date_published": item.published.isoformat(),
+            "date_modified": item.updated.isoformat(),
+            "authors": [{"name": item.creator}],
+            "tags": [label for _term, label, _scheme in item.categories],
+            "language": LANGUAGE,
+        }
+        if release.image is not None and item.image_url is not None:
+            entry["image"] = item.image_url
+            entry["attachments"] = [
+                {
+                    "url": item.image_url,
+                    "mime_type": release.image.mime_type,
+                    "title": release.image.alt,
+                    "size_in_bytes": release.image.size_bytes,
+                }
+            ]
+        return entry
+
+    def _title(self, spec: FeedSpec) -> str:
+        return f"{spec.feed.title} — {self.portal.site_name}"
+
+
+_TAG_RE = re.compile(r"<[a-zA-Z][^>]*>")
+_LOCAL_REF_RE = re.compile(r'(\s(?:href|src)=")([#?])')
+
+
+def _absolute_fragments(body_html: str, page_url: str) -> str:
+    """Make ``#part``/``?q`` links absolute against the release page.
+
+    ``render_body`` resolves every relative path against the site, but keeps in-page links as
+    they are, which is right on the page itself; in a feed there is no page to resolve them
+    against (RSS has no base URI). Only real tags are touched: in sanitized HTML a ``<`` in
+    text is always escaped, and a ``"`` inside an attribute value is too.
+    """
+
+    def fix(tag: re.Match[str]) -> str:
+        return _LOCAL_REF_RE.sub(lambda m: m.group(1) + page_url + m.group(2), tag.group(0))
+
+    return _TAG_RE.sub(fix, body_html)
+
+
+class _NoFeedExtension:
+    """Feed-level half of the ``portal_links`` feedgen extension: adds nothing."""
+
+    def extend_ns(self) -> dict[str, str]:
+        return {}
+
+    def extend_atom(self, feed: Any) -> Any:
+        return feed
+
+    def extend_rss(self, feed: Any) -> Any:
+        return feed
+
+
+class _AtomEntryLinks(_NoFeedExtension):
+    """Writes an Atom entry's ``<link>`` elements with all their attributes.
+
+    feedgen 1.0.0's ``FeedEntry.atom_entry`` rebinds its loop variable to the new element
+    before copying ``rel``/``type``/``length``, so every entry link comes out as a bare
+    ``<link href>``: the enclosure turns into a second ``alternate`` link, which RFC 4287
+    §4.1.1 forbids. The links are therefore written by this extension instead.
+    """
+
+    def __init__(self) -> None:
+        self.links: list[dict[str, str]] = []
+
+    def extend_atom(self, feed: Any) -> Any:
+        for attributes in self.links:
+            xml_elem("link", feed, **attributes)
+        return feed
+
+
+def _unique_categories(
+    categories: Iterable[tuple[str, str, str]],
+) -> Iterable[tuple[str, str, str]]:
+    seen: set[tuple[str, str]] = set()
+    for term, label, scheme in categories:
+        if (term, scheme) not in seen:
+            seen.add((term, scheme))
+            yield term, label, scheme
+
+
+def build_opml(portal: Portal, base: str, specs: Sequence[FeedSpec]) -> bytes:
+    """OPML 2.0 (http://opml.org/spec2.opml) of every RSS feed, grouped as on the RSS page."""
+    groups: dict[str, list[FeedSpec]] = {}
+    for spec in specs:  # insertion order = the documented group order
+        groups.setdefault(spec.group, []).append(spec)
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<opml version="2.0">',
+        "  <head>",
+        f"    <title>{_attr(f'Semua umpan {portal.site_name}')}</title>",
+        f"    <ownerName>{_attr(portal.site_name)}</ownerName>",
+        "  </head>",
+        "  <body>",
+    ]
+    for group, members in groups.items():
+        lines.append(f'    <outline text="{_attr(group)}">')
+        for spec in members:
+            title = f"{spec.feed.title} — {portal.site_name}"
+            lines.append(
+                f'      <outline type="rss" text="{_attr(spec.feed.title)}" '
+                f'title="{_attr(title)}" description="{_attr(spec.description)}" '
+                f'language="{LANGUAGE}" version="RSS2" '
+                f'xmlUrl="{_attr(base + spec.feed.rss)}" htmlUrl="{_attr(base + spec.html_url)}"/>'
+            )
+        lines.append("    </outline>")
+    lines += ["  </body>", "</opml>", ""]
+    return "\n".join(lines).encode("utf-8")
+
+
+def _attr(text: str) -> str:
+    return html.escape(text, quote=True)

@@ -1,0 +1,559 @@
+"""Release bodies: Markdown → sanitized HTML, and the checks that run before any rendering.
+
+Rendering (:func:`render_body`) is a pure function of its inputs: Python-Markdown with a fixed
+extension set, then the ``nh3`` allowlist sanitizer, so the same text always gives the same
+bytes and can be cached and run in parallel. Only ``http``, ``https``, ``mailto`` and relative
+URLs survive; relative URLs are resolved against the folder of the source file below
+``content/`` and prefixed (``../../../`` on pages, the site URL in feeds).
+
+Inspection (:func:`inspect_body`) reads the Markdown source, without rendering it, and reports
+what the sanitizer would silently change — a forbidden URL scheme (also when disguised with
+character references such as ``&#106;avascript:``), raw HTML tags or attributes that would be
+removed — and text whose nesting would make the Markdown parser slow (deep ``[``, ``>`` or
+list nesting): such a file is rejected before anything tries to render it.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from types import MappingProxyType
+from typing import Any
+from urllib.parse import unquote
+
+import markdown
+import nh3
+from markdown.treeprocessors import Treeprocessor
+
+from .diagnostics import Diagnostic, Severity
+
+#: The Python-Markdown extensions a body may use (documented in the contributor guide):
+#: tables (column alignment as ``align``), fenced code blocks, "sane" lists (a numbered and a
+#: bulleted list never merge) and definition lists. Deliberately absent: ``attr_list`` (lets
+#: a writer set ids, classes and event attributes), ``md_in_html`` and ``footnotes`` (ids that
+#: could collide with the page's own).
+MARKDOWN_EXTENSIONS: tuple[str, ...] = ("tables", "fenced_code", "sane_lists", "def_list")
+_EXTENSION_CONFIGS: dict[str, dict[str, Any]] = {"tables": {"use_align_attribute": True}}
+
+#: Tags kept by the sanitizer. ``h1`` is not among them: the page's title is the only ``h1``;
+#: Markdown headings are moved one level down (``#`` → ``h2``).
+ALLOWED_TAGS: frozenset[str] = frozenset(
+    {
+        "a",
+        "abbr",
+        "b",
+        "blockquote",
+        "br",
+        "caption",
+        "code",
+        "dd",
+        "del",
+        "dl",
+        "dt",
+        "em",
+        "figcaption",
+        "figure",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "i",
+        "img",
+        "ins",
+        "kbd",
+        "li",
+        "mark",
+        "ol",
+        "p",
+        "pre",
+        "q",
+        "s",
+        "small",
+        "span",
+        "strong",
+        "sub",
+        "sup",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "u",
+        "ul",
+    }
+)
+#: Tags removed together with their content (anything else unknown keeps its text).
+REMOVED_WITH_CONTENT: frozenset[str] = frozenset({"script", "style"})
+#: Attributes kept, per tag. ``rel`` is set by the sanitizer itself (``noopener``).
+ALLOWED_ATTRIBUTES: MappingProxyType[str, frozenset[str]] = MappingProxyType(
+    {
+        "a": frozenset({"href", "title"}),
+        "abbr": frozenset({"title"}),
+        "img": frozenset({"src", "alt", "title", "width", "height"}),
+        "ol": frozenset({"start"}),
+        "td": frozenset({"align", "colspan", "rowspan"}),
+        "th": frozenset({"align", "colspan", "rowspan"}),
+        "q": frozenset({"cite"}),
+    }
+)
+ALLOWED_SCHEMES: frozenset[str] = frozenset({"http", "https", "mailto"})
+_URL_ATTRIBUTES = frozenset({"href", "src", "cite"})
+LINK_REL = "noopener"
+
+#: Nesting budget. Python-Markdown's inline parser is quadratic in the number of unclosed
+#: ``[`` in a paragraph (2,000 of them take seconds) and recursive in list and quote depth,
+#: so a body that exceeds any of these limits is rejected before it is rendered. The limits
+#: are far beyond what a press release needs.
+MAX_BRACKET_DEPTH = 8
+MAX_UNCLOSED_BRACKETS_PER_PARAGRAPH = 32
+MAX_BRACKETS_PER_FILE = 4_000
+MAX_QUOTE_DEPTH = 8
+MAX_LIST_DEPTH = 8
+
+_local = threading.local()
+
+
+def _markdown() -> markdown.Markdown:
+    # One converter per thread: building one costs more than converting a release, and a
+    # Markdown instance is not safe to share between threads.
+    converter: markdown.Markdown | None = getattr(_local, "converter", None)
+    if converter is None:
+        converter = markdown.Markdown(
+            extensions=list(MARKDOWN_EXTENSIONS),
+            extension_configs=_EXTENSION_CONFIGS,
+            output_format="html",
+        )
+        converter.treeprocessors.register(_DemoteHeadings(converter), "portal-demote", 0)
+        _local.converter = converter
+    return converter
+
+
+class _DemoteHeadings(Treeprocessor):  # type: ignore[misc]
+    """``#`` becomes ``h2``: the release title is the page's only ``h1``."""
+
+    def run(self, root: Any) -> None:
+        for element in root.iter():
+            tag = element.tag
+            if isinstance(tag, str) and len(tag) == 2 and tag[0] == "h" and tag[1] in "12345":
+                element.tag = f"h{int(tag[1]) + 1}"
+
+
+def resolve_relative_url(url: str, *, source_dir: str, url_prefix: str) -> str:
+    """A relative URL from a body written in ``content/<source_dir>/`` as the site will see it.
+
+    ``foto.jpg`` → ``<prefix><source_dir>/foto.jpg``; ``/kantor/`` → ``<prefix>kantor/``;
+    ``#bagian`` stays as it is. A link to another release's ``.md`` file becomes that
+    release's page URL (``2024-05-01-slug.md`` → ``…/2024-05-01-slug/``).
+    """
+    if not url or url.startswith(("#", "?")):
+        return url
+    path, hash_sign, fragment = url.partition("#")
+    path, question, query = path.partition("?")
+    if path.startswith("//"):  # protocol-relative: an external host, pin it to https
+        return "https:" + url
+    if path.startswith("/"):
+        joined = path.lstrip("/")
+    else:
+        joined = posixpath.normpath(posixpath.join(source_dir, path))
+        if path.endswith("/") and not joined.endswith("/"):
+            joined += "/"
+    if joined in (".", ""):
+        joined = ""
+    if joined.startswith("../") or joined == "..":
+        joined = joined.lstrip("./")  # never point above the site root
+    if _RELEASE_FILE_RE.search(joined):
+        joined = joined[: -len(".md")] + "/"
+    return url_prefix + joined + (question + query) + (hash_sign + fragment)
+
+
+_RELEASE_FILE_RE = re.compile(r"(^|/)\d{4}-\d{2}-\d{2}-[a-z0-9-]+\.md$")
+
+
+@lru_cache(maxsize=4096)
+def render_body(markdown_text: str, *, source_dir: str, url_prefix: str) -> str:
+    """Sanitized HTML of a release body (pure: the same arguments give the same string).
+
+    ``source_dir`` is the folder of the source below ``content/`` (``kota-bandung/2024``);
+    ``url_prefix`` is put before every resolved relative URL (``../../../`` on a release page,
+    ``https://site/`` in a feed).
+    """
+    converter = _markdown()
+    try:
+        raw_html = converter.reset().convert(markdown_text)
+    finally:
+        converter.reset()
+
+    def relative(url: str) -> str | None:
+        return resolve_relative_url(url, source_dir=source_dir, url_prefix=url_prefix)
+
+    cleaned: str = nh3.clean(
+        raw_html,
+        tags=set(ALLOWED_TAGS),
+        clean_content_tags=set(REMOVED_WITH_CONTENT),
+        attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
+        url_schemes=set(ALLOWED_SCHEMES),
+        link_rel=LINK_REL,
+        strip_comments=True,
+        url_relative=relative,
+    )
+    return cleaned
+
+
+# --- inspection ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A URL written in the body, with its place in the file."""
+
+    url: str
+    line: int
+    col: int
+    #: True for images (Markdown ``![…](…)`` or ``<img src>``): their files must exist.
+    is_image: bool
+    alt: str | None = None
+
+
+_FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_CODE_SPAN_RE = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)", re.DOTALL)
+_TAG_RE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)(?=[\s/>])((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
+_ATTRIBUTE_RE = re.compile(
+    r"([^\s\"'<>/=]+)(?:\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'=<>`]+)))?", re.DOTALL
+)
+_INLINE_LINK_RE = re.compile(
+    r"(!?)\[((?:[^\[\]\\]|\\.|\[[^\[\]]*\])*)\]\(\s*(<[^>\n]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)"
+    r"(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\)",
+)
+_REFERENCE_DEF_RE = re.compile(r"^ {0,3}\[[^\]]+\]:\s*(<[^>\n]*>|\S+)", re.MULTILINE)
+_AUTOLINK_RE = re.compile(r"<([A-Za-z][A-Za-z0-9+.\-]{1,31}:[^\s<>]*)>")
+_SCHEME_RE = re.compile(r"^([a-z][a-z0-9+.\-]*):")
+# Browsers drop ASCII tab, LF and CR anywhere in a URL and leading/trailing spaces and C0
+# controls before they read the scheme: "java\tscript:" is "javascript:".
+_URL_NOISE_RE = re.compile(r"[\x00-\x20\x7f]")
+
+
+def url_scheme(url: str) -> str | None:
+    """The scheme a browser would see after decoding character references, or None."""
+    decoded = html.unescape(url)
+    decoded = _URL_NOISE_RE.sub("", decoded).lower()
+    if decoded.startswith("//"):
+        return "https"
+    match = _SCHEME_RE.match(decoded)
+    return match.group(1) if match else None
+
+
+def _mask_code(text: str) -> str:
+    """The text with fenced code blocks and code spans replaced by spaces (same offsets).
+
+    Links and tags inside code are shown as text, never followed, so they are not checked.
+    """
+    chars = list(text)
+    lines = text.split("\n")
+    offset = 0
+    fence: str | None = None
+    for line in lines:
+        end = offset + len(line)
+        match = _FENCE_RE.match(line)
+        if fence is None and match:
+            fence = match.group(1)[0] * len(match.group(1))
+            _blank(chars, offset, end)
+        elif fence is not None:
+            if line.strip().startswith(fence) and set(line.strip()) == {fence[0]}:
+                fence = None
+            _blank(chars, offset, end)
+        offset = end + 1
+    masked = "".join(chars)
+    for span in _CODE_SPAN_RE.finditer(masked):
+        _blank(chars, span.start(), span.end())
+    return "".join(chars)
+
+
+def _blank(chars: list[str], start: int, end: int) -> None:
+    for index in range(start, end):
+        if chars[index] != "\n":
+            chars[index] = " "
+
+
+class _Positions:
+    """Offsets in the body → line and column in the file."""
+
+    def __init__(self, text: str, first_line: int) -> None:
+        self._starts = [0]
+        self._starts.extend(m.end() for m in re.finditer("\n", text))
+        self._first_line = first_line
+
+    def at(self, offset: int) -> tuple[int, int]:
+        import bisect
+
+        index = bisect.bisect_right(self._starts, offset) - 1
+        return self._first_line + index, offset - self._starts[index] + 1
+
+
+def find_references(markdown_text: str, first_line: int = 1) -> list[Reference]:
+    """Every link and image URL in the body (Markdown and raw HTML), outside code."""
+    masked = _mask_code(markdown_text)
+    positions = _Positions(markdown_text, first_line)
+    references: list[Reference] = []
+    for match in _INLINE_LINK_RE.finditer(masked):
+        url = match.group(3)
+        if url.startswith("<") and url.endswith(">"):
+            url = url[1:-1]
+        line, col = positions.at(match.start(3))
+        references.append(
+            Reference(url, line, col, is_image=match.group(1) == "!", alt=match.group(2))
+        )
+    for match in _REFERENCE_DEF_RE.finditer(masked):
+        url = match.group(1).strip("<>")
+        line, col = positions.at(match.start(1))
+        references.append(Reference(url, line, col, is_image=False))
+    for match in _AUTOLINK_RE.finditer(masked):
+        line, col = positions.at(match.start(1))
+        references.append(Reference(match.group(1), line, col, is_image=False))
+    for tag in _iter_tags(masked):
+        if tag.closing:
+            continue
+        for name, value, value_offset, _ in tag.attributes:
+            if name in _URL_ATTRIBUTES and value is not None:
+                line, col = positions.at(value_offset)
+                alt = next((v for n, v, _, _ in tag.attributes if n == "alt"), None)
+                references.append(
+                    Reference(
+                        value, line, col, is_image=tag.name == "img" and name == "src", alt=alt
+                    )
+                )
+    references.sort(key=lambda r: (r.line, r.col))
+    return references
+
+
+@dataclass(frozen=True)
+class _Tag:
+    name: str
+    closing: bool
+    offset: int
+    #: (lower-case name, value or None, offset of the value (of the name when there is
+    #: no value), offset of the name)
+    attributes: tuple[tuple[str, str | None, int, int], ...]
+
+
+def _iter_tags(masked: str) -> Iterator[_Tag]:
+    for match in _TAG_RE.finditer(masked):
+        attributes: list[tuple[str, str | None, int, int]] = []
+        body_start = match.start(3)
+        for attribute in _ATTRIBUTE_RE.finditer(match.group(3)):
+            name = attribute.group(1).lower()
+            value: str | None = None
+            value_offset = body_start + attribute.start()
+            for group in (2, 3, 4):
+                if attribute.group(group) is not None:
+                    value = attribute.group(group)
+                    value_offset = body_start + attribute.start(group)
+                    break
+            attributes.append((name, value, value_offset, body_start + attribute.start()))
+        yield _Tag(match.group(2).lower(), bool(match.group(1)), match.start(), tuple(attributes))
+
+
+def inspect_body(markdown_text: str, rel_path: str, first_line: int) -> list[Diagnostic]:
+    """Problems in a body that the renderer would hide: schemes, dropped HTML, nesting.
+
+    ``first_line`` is the file line the body starts on, so reported lines count from the top
+    of the file. Runs on the source only; a body that fails the nesting budget must not be
+    rendered.
+    """
+    problems = _nesting_problems(markdown_text, rel_path, first_line)
+    if problems:
+        return problems  # the other scans are linear, but a rejected body needs no more noise
+    masked = _mask_code(markdown_text)
+    positions = _Positions(markdown_text, first_line)
+    for reference in find_references(markdown_text, first_line):
+        scheme = url_scheme(reference.url)
+        if scheme is not None and scheme not in ALLOWED_SCHEMES:
+            problems.append(
+                Diagnostic(
+                    rel_path,
+                    reference.line,
+                    reference.col,
+                    "MD001",
+                    f"alamat dengan skema '{scheme}:' tidak diizinkan dan akan dihapus; "
+                    "gunakan alamat http://, https://, mailto: atau jalur relatif",
+                )
+            )
+        elif reference.is_image and not (reference.alt or "").strip():
+            problems.append(
+                Diagnostic(
+                    rel_path,
+                    reference.line,
+                    reference.col,
+                    "MD005",
+                    "gambar tanpa teks alternatif; tulis keterangan singkat di dalam ![…] "
+                    "untuk pembaca tunanetra",
+                    Severity.WARNING,
+                )
+            )
+    for tag in _iter_tags(masked):
+        line, col = positions.at(tag.offset)
+        if tag.name not in ALLOWED_TAGS:
+            if tag.closing:
+                continue  # reported at the opening tag
+            if tag.name in REMOVED_WITH_CONTENT:
+                what = f"tag <{tag.name}> beserta isinya akan dihapus"
+            elif tag.name == "h1":
+                what = "tag <h1> akan dihapus (judul rilis sudah menjadi h1); gunakan '## Subjudul'"
+            else:
+                what = f"tag <{tag.name}> akan dihapus (teks di dalamnya tetap tampil)"
+            problems.append(
+                Diagnostic(
+                    rel_path,
+                    line,
+                    col,
+                    "MD002",
+                    f"HTML tidak diizinkan: {what}; tulis dengan Markdown biasa",
+                )
+            )
+            continue
+        allowed = ALLOWED_ATTRIBUTES.get(tag.name, frozenset())
+        for name, _value, _value_offset, name_offset in tag.attributes:
+            if name in allowed:
+                continue
+            attr_line, attr_col = positions.at(name_offset)
+            problems.append(
+                Diagnostic(
+                    rel_path,
+                    attr_line,
+                    attr_col,
+                    "MD003",
+                    f"atribut '{name}' pada <{tag.name}> tidak diizinkan dan akan dihapus"
+                    + (
+                        f"; atribut yang boleh: {', '.join(sorted(allowed))}"
+                        if allowed
+                        else "; tag ini tidak boleh memiliki atribut"
+                    ),
+                )
+            )
+    return problems
+
+
+_QUOTE_PREFIX_RE = re.compile(r"^ {0,3}((?:> ?)+)")
+_LIST_ITEM_RE = re.compile(r"^([ \t]*)(?:[*+-]|\d{1,9}[.)])[ \t]")
+
+
+def _nesting_problems(text: str, rel_path: str, first_line: int) -> list[Diagnostic]:
+    problems: list[Diagnostic] = []
+    positions = _Positions(text, first_line)
+    total_brackets = text.count("[")
+    if total_brackets > MAX_BRACKETS_PER_FILE:
+        offset = _nth_index(text, "[", MAX_BRACKETS_PER_FILE + 1)
+        line, col = positions.at(offset)
+        problems.append(
+            Diagnostic(
+                rel_path,
+                line,
+                col,
+                "MD004",
+                f"isi rilis memuat {total_brackets} tanda '['; batasnya {MAX_BRACKETS_PER_FILE}. "
+                "Kurangi tautan atau pecah menjadi beberapa rilis",
+            )
+        )
+        return problems
+    offset = 0
+    for paragraph in re.split(r"(\n[ \t]*\n)", text):
+        if paragraph.startswith("\n"):
+            offset += len(paragraph)
+            continue
+        problem = _bracket_problem(paragraph, offset, positions, rel_path)
+        if problem is not None:
+            problems.append(problem)
+        offset += len(paragraph)
+    line_start = 0
+    for number, line_text in enumerate(text.split("\n")):
+        quote = _QUOTE_PREFIX_RE.match(line_text)
+        if quote and quote.group(1).count(">") > MAX_QUOTE_DEPTH:
+            problems.append(
+                Diagnostic(
+                    rel_path,
+                    first_line + number,
+                    1,
+                    "MD004",
+                    f"kutipan bertingkat terlalu dalam ({quote.group(1).count('>')} tanda '>'); "
+                    f"paling banyak {MAX_QUOTE_DEPTH} tingkat",
+                )
+            )
+        item = _LIST_ITEM_RE.match(line_text)
+        if item:
+            indent = item.group(1).expandtabs(4)
+            depth = len(indent) // 2 + 1  # generous: two spaces already count as a level
+            if depth > MAX_LIST_DEPTH * 2:
+                problems.append(
+                    Diagnostic(
+                        rel_path,
+                        first_line + number,
+                        1,
+                        "MD004",
+                        f"daftar bertingkat terlalu dalam (indentasi {len(indent)} spasi); "
+                        f"paling banyak {MAX_LIST_DEPTH} tingkat",
+                    )
+                )
+        line_start += len(line_text) + 1
+    return problems
+
+
+def _bracket_problem(
+    paragraph: str, offset: int, positions: _Positions, rel_path: str
+) -> Diagnostic | None:
+    depth = 0
+    opened: list[int] = []
+    escaped = False
+    for index, char in enumerate(paragraph):
+        if escaped:
+            escaped = False
+            continue
+        if char == "\\":
+            escaped = True
+        elif char == "[":
+            depth += 1
+            opened.append(index)
+            if depth > MAX_BRACKET_DEPTH:
+                line, col = positions.at(offset + index)
+                return Diagnostic(
+                    rel_path,
+                    line,
+                    col,
+                    "MD004",
+                    f"tanda '[' bersarang terlalu dalam (lebih dari {MAX_BRACKET_DEPTH} "
+                    "tingkat); tautan di dalam tautan tidak diperlukan",
+                )
+        elif char == "]" and depth > 0:
+            depth -= 1
+            opened.pop()
+    if len(opened) > MAX_UNCLOSED_BRACKETS_PER_PARAGRAPH:
+        line, col = positions.at(offset + opened[0])
+        return Diagnostic(
+            rel_path,
+            line,
+            col,
+            "MD004",
+            f"paragraf ini memuat {len(opened)} tanda '[' tanpa pasangan ']' "
+            f"(batas {MAX_UNCLOSED_BRACKETS_PER_PARAGRAPH}); tutup atau hapus tanda '[' "
+            "yang berlebih, atau tulis '\\[' untuk tanda kurung biasa",
+        )
+    return None
+
+
+def _nth_index(text: str, needle: str, n: int) -> int:
+    index = -1
+    for _ in range(n):
+        index = text.index(needle, index + 1)
+    return index
+
+
+def decoded_path(url: str) -> str:
+    """The file path a relative URL names (``%20`` decoded, query and fragment removed)."""
+    return unquote(url.partition("#")[0].partition("?")[0])

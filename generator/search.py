@@ -1,0 +1,342 @@
+"""Pagefind search index of the built portal, and what a query costs a reader.
+
+Material's lunr search ships one index for the whole site (about 1.5 MB gzipped per 1,000
+releases) and has no Indonesian stemmer; Pagefind writes a chunked static index under
+``pagefind/`` that the browser fetches piece by piece, and stems Indonesian
+(``membangun``, ``pembangunan`` and ``dibangun`` all become ``bangun``).
+
+What is indexed is decided by the pages, following the search contract in ARCHITECTURE.md:
+only elements marked ``data-pagefind-body`` (release, region and office pages) are indexed, with
+the filters ``wilayah``, ``provinsi``, ``kategori``, ``jenis`` and ``tahun``, the sort key
+``tanggal`` (ISO 8601) and the metadata ``wilayah`` and ``tanggal`` (local date text). Listing
+pages, withdrawn releases and every other page carry no ``data-pagefind-body`` and so are not.
+
+Determinism: Pagefind 1.5.2 writes the word index and the page fragments byte-identically for the
+same input, but the filter files (and therefore ``pagefind-entry.json`` and the ``.pf_meta``
+file, which name them by hash) list filter values in hash-map order, which changes from run to
+run (upstream: Pagefind/pagefind#638). Search results are the same; only those few file names
+and bytes differ.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import json
+import re
+import shutil
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .config import Settings
+from .diagnostics import PortalError
+
+#: Folder of the Pagefind bundle inside the built site (its URL is ``/pagefind/``).
+PAGEFIND_DIR = "pagefind"
+#: Every page is Indonesian (``<html lang="id">``); forcing it gives one index with Pagefind's
+#: Indonesian stemmer even where a page's ``lang`` attribute is missing or different.
+SEARCH_LANGUAGE = "id"
+#: Filter names the pages emit (``data-pagefind-filter``), in the order the search page lists them.
+FILTER_NAMES = ("wilayah", "provinsi", "kategori", "jenis", "tahun")
+#: Sort key the pages emit (``data-pagefind-sort``): the release's ISO 8601 date and time.
+SORT_NAME = "tanggal"
+#: Metadata the pages emit (``data-pagefind-meta``) and the search page shows under each result.
+META_NAMES = ("wilayah", "tanggal")
+
+
+class SearchIndexError(PortalError):
+    """Pagefind could not index the built site."""
+
+
+@dataclass(frozen=True)
+class SearchReport:
+    """What one Pagefind run produced (for the build log and the benchmark)."""
+
+    #: Pages in the index (those with ``data-pagefind-body``), from ``pagefind-entry.json``.
+    pages_indexed: int
+    #: Total size in bytes of every file under ``pagefind/`` (index, fragments, UI, WASM).
+    index_bytes: int
+    #: Number of files under ``pagefind/``.
+    file_count: int
+    #: Wall-clock seconds Pagefind took (the only non-deterministic field; never written out).
+    elapsed_seconds: float
+
+
+def index_site(site_dir: Path, settings: Settings) -> SearchReport:
+    """Index the built site in ``site_dir`` and write the bundle to ``site_dir/pagefind/``.
+
+    Called after every page, feed and asset is written (the plugin's ``on_post_build``), because
+    Pagefind reads the final HTML. A previous ``pagefind/`` folder is replaced, so no stale index
+    chunk survives a rebuild. ``settings.search`` is the caller's switch; this function always
+    indexes when called.
+    """
+    del settings  # The index depends only on the HTML; the parameter keeps the stage signature.
+    site_dir = site_dir.resolve()
+    if not site_dir.is_dir():
+        raise SearchIndexError(f"{site_dir}: folder situs hasil build tidak ditemukan")
+    output_dir = site_dir / PAGEFIND_DIR
+    if output_dir.exists():
+        shutil.rmtree(output_dir)
+
+    started = time.perf_counter()
+    _run_coroutine_blocking(_write_index(site_dir, output_dir))
+    elapsed = time.perf_counter() - started
+
+    files = sorted(path for path in output_dir.rglob("*") if path.is_file())
+    return SearchReport(
+        pages_indexed=_pages_in_entry(output_dir / "pagefind-entry.json"),
+        index_bytes=sum(path.stat().st_size for path in files),
+        file_count=len(files),
+        elapsed_seconds=elapsed,
+    )
+
+
+async def _write_index(site_dir: Path, output_dir: Path) -> None:
+    # Imported here so that building without search (``search: false``) never needs the binary.
+    from pagefind.index import IndexConfig, PagefindIndex
+
+    config: IndexConfig = {
+        "force_language": SEARCH_LANGUAGE,
+        "keep_index_url": False,
+        "write_playground": False,
+        "output_path": str(output_dir),
+    }
+    try:
+        async with PagefindIndex(config) as index:
+            await index.add_directory(str(site_dir))
+            # Leaving the context writes the files to ``output_path``.
+    except FileNotFoundError as exc:
+        raise SearchIndexError(
+            "program Pagefind tidak ditemukan; pasang paket 'pagefind[extended]' "
+            f"atau matikan pencarian dengan 'search: false' ({exc})"
+        ) from exc
+    except Exception as exc:  # Pagefind's service reports every failure as a bare Exception.
+        raise SearchIndexError(f"Pagefind gagal membuat indeks pencarian: {exc}") from exc
+    if not (output_dir / "pagefind-entry.json").is_file():
+        raise SearchIndexError(f"{output_dir}: Pagefind tidak menulis indeks pencarian")
+
+
+def _run_coroutine_blocking(coroutine: Any) -> None:
+    """Run ``coroutine`` to completion, even when the caller already runs an event loop."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        asyncio.run(coroutine)
+        return
+    # A running loop (e.g. an async host) cannot be re-entered: use a fresh one in a thread.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, coroutine).result()
+
+
+def _pages_in_entry(entry_file: Path) -> int:
+    entry = json.loads(entry_file.read_text(encoding="utf-8"))
+    languages: dict[str, dict[str, Any]] = entry.get("languages", {})
+    return sum(int(language.get("page_count", 0)) for language in languages.values())
+
+
+# --- What a query costs a reader (used by the benchmark) -------------------------------------
+
+#: Chromium flags for a quiet, offline, reproducible headless run (Debian's /usr/bin/chromium).
+CHROMIUM_ARGS = (
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+)
+CHROMIUM_PATH = "/usr/bin/chromium"
+
+
+@dataclass(frozen=True)
+class QueryCost:
+    """Bytes the search page fetched from ``/pagefind/`` to answer one query."""
+
+    query: str
+    #: Result count Pagefind reported for the query (before paging).
+    result_count: int
+    #: Bytes of every ``/pagefind/`` response, UI script and WASM included (a cold cache).
+    total_bytes: int
+    #: The same, without the files every search pays once and the browser then caches
+    #: (``pagefind-ui.js``/``.css``, ``pagefind.js``, ``pagefind-worker.js``, ``wasm.*``):
+    #: the index, filter and fragment chunks this query needed.
+    index_bytes: int
+    #: Number of ``/pagefind/`` requests.
+    requests: int
+
+
+#: Files fetched once per visitor whatever the query (code, not index data).
+_FIXED_ASSET_PREFIXES = ("pagefind-ui.", "pagefind.js", "pagefind-worker.js", "wasm.")
+
+
+def query_cost(
+    site_dir: Path,
+    queries: Sequence[str],
+    *,
+    chromium_path: str = CHROMIUM_PATH,
+    timeout_seconds: float = 60.0,
+) -> tuple[QueryCost, ...]:
+    """Open ``cari/?q=<query>`` of the built site in headless Chromium, once per query with a
+    cold cache, and measure the bytes fetched under ``/pagefind/`` until the results are shown.
+
+    The site is served from ``site_dir`` on 127.0.0.1 by a local threaded HTTP server for the
+    duration of the call. Needs the ``playwright`` package and Debian's Chromium (no browser
+    download). Sizes are the bytes on the wire from this uncompressed server; Pagefind's chunks
+    are already gzip-compressed, so they match what a CDN would send.
+    """
+    from playwright.sync_api import sync_playwright
+
+    costs: list[QueryCost] = []
+    with LocalSiteServer(site_dir) as base_url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        try:
+            for query in queries:
+                context = browser.new_context()  # a fresh context is a cold HTTP cache
+                try:
+                    page = context.new_page()
+                    sizes: dict[str, int] = {}
+
+                    def record(response: Any, sizes: dict[str, int] = sizes) -> None:
+                        path = response.url.split("?", 1)[0]
+                        if "/pagefind/" in path and response.ok:
+                            sizes[path] = len(response.body())
+
+                    page.on("response", record)
+                    page.goto(f"{base_url}/cari/?q={_quote(query)}", timeout=timeout_seconds * 1000)
+                    page.wait_for_function(_RESULTS_SHOWN_JS, timeout=timeout_seconds * 1000)
+                    page.wait_for_load_state("networkidle", timeout=timeout_seconds * 1000)
+                    message = page.inner_text(".pagefind-ui__message")
+                    costs.append(_cost(query, _result_count(message), sizes))
+                finally:
+                    context.close()
+        finally:
+            browser.close()
+    return tuple(costs)
+
+
+#: True once Pagefind's UI has replaced "Mencari …" with the outcome ("Ditemukan 3 hasil …" or
+#: "… tidak ditemukan"); the strings are Pagefind UI's built-in Indonesian translation.
+_RESULTS_SHOWN_JS = """() => {
+  const message = document.querySelector('.pagefind-ui__message');
+  return !!message && /hasil|tidak ditemukan/i.test(message.textContent)
+    && !/^\\s*Mencari/i.test(message.textContent);
+}"""
+
+
+def _result_count(message: str) -> int:
+    """The count in "Ditemukan 3 hasil untuk …"; 0 for "… tidak ditemukan"."""
+    match = re.search(r"(\d+)\s+hasil", message)
+    return int(match.group(1)) if match else 0
+
+
+def _cost(query: str, result_count: int, sizes: dict[str, int]) -> QueryCost:
+    index_bytes = sum(
+        size
+        for url, size in sizes.items()
+        if not url.rsplit("/", 1)[-1].startswith(_FIXED_ASSET_PREFIXES)
+    )
+    return QueryCost(
+        query=query,
+        result_count=result_count,
+        total_bytes=sum(sizes.values()),
+        index_bytes=index_bytes,
+        requests=len(sizes),
+    )
+
+
+def _quote(query: str) -> str:
+    from urllib.parse import quote_plus
+
+    return quote_plus(query)
+
+
+class LocalSiteServer:
+    """Serve ``directory`` on 127.0.0.1 (a free port) in a background thread while in scope."""
+
+    def __init__(self, directory: Path) -> None:
+        import functools
+        import http.server
+
+        class QuietHandler(http.server.SimpleHTTPRequestHandler):
+            def log_message(self, format: str, *args: Any) -> None:
+                pass  # Keep test and benchmark output clean.
+
+        handler = functools.partial(QuietHandler, directory=str(directory))
+        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._server.daemon_threads = True
+        self._thread: Any = None
+
+    def __enter__(self) -> str:
+        import threading
+
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+
+
+def indexed_filter_values(site_dir: Path) -> dict[str, tuple[str, ...]]:
+    """Filter name -> sorted values recorded in the written index (for tests and diagnostics).
+
+    Reads Pagefind's filter chunks (gzip, then ``pagefind_dcd`` + CBOR ``[name, [[value,
+    [page…]]…]]``) with a small CBOR reader, so the check needs neither a browser nor a
+    CBOR package.
+    """
+    import gzip
+
+    values: dict[str, tuple[str, ...]] = {}
+    for chunk in sorted((site_dir / PAGEFIND_DIR / "filter").glob("*.pf_filter")):
+        data = gzip.decompress(chunk.read_bytes())
+        marker = b"pagefind_dcd"
+        if not data.startswith(marker):
+            raise SearchIndexError(f"{chunk}: bukan berkas filter Pagefind")
+        decoded, _ = _read_cbor(data, len(marker))
+        name, entries = decoded
+        values[str(name)] = tuple(sorted(str(entry[0]) for entry in entries))
+    return dict(sorted(values.items()))
+
+
+def _read_cbor(data: bytes, offset: int) -> tuple[Any, int]:
+    """Decode one CBOR item (unsigned ints, text, bytes, arrays, maps) starting at ``offset``."""
+    initial = data[offset]
+    major, info = initial >> 5, initial & 0x1F
+    offset += 1
+    if info < 24:
+        argument = info
+    elif info in (24, 25, 26, 27):
+        width = 1 << (info - 24)
+        argument = int.from_bytes(data[offset : offset + width], "big")
+        offset += width
+    else:
+        raise SearchIndexError(f"CBOR tidak didukung (byte awal {initial:#x})")
+    if major == 0:
+        return argument, offset
+    if major == 1:
+        return -1 - argument, offset
+    if major in (2, 3):
+        raw = data[offset : offset + argument]
+        return (raw.decode("utf-8") if major == 3 else raw), offset + argument
+    if major == 4:
+        items: list[Any] = []
+        for _ in range(argument):
+            item, offset = _read_cbor(data, offset)
+            items.append(item)
+        return items, offset
+    if major == 5:
+        mapping: dict[Any, Any] = {}
+        for _ in range(argument):
+            key, offset = _read_cbor(data, offset)
+            mapping[key], offset = _read_cbor(data, offset)
+        return mapping, offset
+    raise SearchIndexError(f"CBOR tidak didukung (jenis {major})")
