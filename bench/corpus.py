@@ -410,7 +410,7 @@ def load_regions(regions_dir: Path = REPO / "regions") -> tuple[RegionInfo, ...]
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     regions = []
     for path in sorted(regions_dir.glob("*.yml")):
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
         regions.append(
             RegionInfo(
                 id=str(data["id"]),
@@ -689,7 +689,8 @@ class _Planner:
         if rng.random() < AUTHOR_SHARE:
             author = f"Tim Humas {region.name}"
         if rng.random() < CONTACT_SHARE:
-            contact = f"{rng.choice(PERSON_NAMES)}, telepon 0{rng.randint(21, 989)}-{rng.randint(100000, 999999)}"
+            phone = f"0{rng.randint(21, 989)}-{rng.randint(100000, 999999)}"
+            contact = f"{rng.choice(PERSON_NAMES)}, telepon {phone}"
         return PlannedRelease(
             region=region,
             day=day,
@@ -1063,7 +1064,9 @@ def write_hugo_site(
         lines.append(f"  wilayah: {_quote(region.name)}")
         lines.append(f"  zona: {ZONE_LABELS[region.timezone]}")
         if release.image_png is not None and release.image_alt is not None:
-            lines.append(f"  image: {_quote('/' + release.url.rsplit('/', 2)[0] + '/' + release.image_name)}")
+            lines.append(
+                f"  image: {_quote('/' + release.url.rsplit('/', 2)[0] + '/' + release.image_name)}"
+            )
             lines.append(f"  image_alt: {_quote(release.image_alt)}")
         if release.updates:
             lines.append("  updates:")

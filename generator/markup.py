@@ -109,15 +109,16 @@ ALLOWED_SCHEMES: frozenset[str] = frozenset({"http", "https", "mailto"})
 _URL_ATTRIBUTES = frozenset({"href", "src", "cite"})
 LINK_REL = "noopener"
 
-#: Nesting budget. Python-Markdown's inline parser is quadratic in the number of unclosed
-#: ``[`` in a paragraph (2,000 of them take seconds) and recursive in list and quote depth,
-#: so a body that exceeds any of these limits is rejected before it is rendered. The limits
-#: are far beyond what a press release needs.
-MAX_BRACKET_DEPTH = 8
-MAX_UNCLOSED_BRACKETS_PER_PARAGRAPH = 32
+#: Nesting budget. Python-Markdown's inline parser scans, in Python, from every ``[`` to its
+#: closing ``]`` or to the end of the paragraph (2,000 unclosed ``[`` take seconds), and it
+#: recurses for nested lists (300 levels overflow the stack), so a body over any of these
+#: limits is rejected before it is rendered. They are far beyond what a press release needs.
+MAX_BRACKET_DEPTH = 16
+#: Characters Python-Markdown may scan looking for closing brackets (about 0.5 µs each).
+MAX_BRACKET_SCAN = 600_000
 MAX_BRACKETS_PER_FILE = 4_000
 MAX_QUOTE_DEPTH = 8
-MAX_LIST_DEPTH = 8
+MAX_LIST_DEPTH = 16
 
 _local = threading.local()
 
@@ -304,10 +305,10 @@ def find_references(markdown_text: str, first_line: int = 1) -> list[Reference]:
     positions = _Positions(markdown_text, first_line)
     references: list[Reference] = []
     for match in _INLINE_LINK_RE.finditer(masked):
-        url = match.group(3)
+        url, start = match.group(3), match.start(3)
         if url.startswith("<") and url.endswith(">"):
-            url = url[1:-1]
-        line, col = positions.at(match.start(3))
+            url, start = url[1:-1], start + 1
+        line, col = positions.at(start)
         references.append(
             Reference(url, line, col, is_image=match.group(1) == "!", alt=match.group(2))
         )
@@ -441,108 +442,84 @@ def inspect_body(markdown_text: str, rel_path: str, first_line: int) -> list[Dia
     return problems
 
 
-_QUOTE_PREFIX_RE = re.compile(r"^ {0,3}((?:> ?)+)")
-_LIST_ITEM_RE = re.compile(r"^([ \t]*)(?:[*+-]|\d{1,9}[.)])[ \t]")
+_DEEP_QUOTE_RE = re.compile(rf"^ {{0,3}}(?:> ?){{{MAX_QUOTE_DEPTH + 1},}}", re.MULTILINE)
+_LIST_ITEM_RE = re.compile(r"^([ \t]+)(?:[*+-]|\d{1,9}[.)])(?:[ \t]|$)", re.MULTILINE)
+_BRACKET_TOKEN_RE = re.compile(r"\\.|[\[\]]|\n[ \t]*\n", re.DOTALL)
 
 
 def _nesting_problems(text: str, rel_path: str, first_line: int) -> list[Diagnostic]:
     problems: list[Diagnostic] = []
     positions = _Positions(text, first_line)
+
+    def report(offset: int, message: str) -> None:
+        line, col = positions.at(offset)
+        problems.append(Diagnostic(rel_path, line, col, "MD004", message))
+
     total_brackets = text.count("[")
     if total_brackets > MAX_BRACKETS_PER_FILE:
-        offset = _nth_index(text, "[", MAX_BRACKETS_PER_FILE + 1)
-        line, col = positions.at(offset)
-        problems.append(
-            Diagnostic(
-                rel_path,
-                line,
-                col,
-                "MD004",
-                f"isi rilis memuat {total_brackets} tanda '['; batasnya {MAX_BRACKETS_PER_FILE}. "
-                "Kurangi tautan atau pecah menjadi beberapa rilis",
-            )
+        report(
+            _nth_index(text, "[", MAX_BRACKETS_PER_FILE + 1),
+            f"isi rilis memuat {total_brackets} tanda '['; batasnya {MAX_BRACKETS_PER_FILE}. "
+            "Kurangi tautan atau pecah menjadi beberapa rilis",
         )
         return problems
-    offset = 0
-    for paragraph in re.split(r"(\n[ \t]*\n)", text):
-        if paragraph.startswith("\n"):
-            offset += len(paragraph)
-            continue
-        problem = _bracket_problem(paragraph, offset, positions, rel_path)
-        if problem is not None:
-            problems.append(problem)
-        offset += len(paragraph)
-    line_start = 0
-    for number, line_text in enumerate(text.split("\n")):
-        quote = _QUOTE_PREFIX_RE.match(line_text)
-        if quote and quote.group(1).count(">") > MAX_QUOTE_DEPTH:
-            problems.append(
-                Diagnostic(
-                    rel_path,
-                    first_line + number,
-                    1,
-                    "MD004",
-                    f"kutipan bertingkat terlalu dalam ({quote.group(1).count('>')} tanda '>'); "
-                    f"paling banyak {MAX_QUOTE_DEPTH} tingkat",
-                )
+    if total_brackets:
+        bracket_problem = _bracket_problem(text)
+        if bracket_problem is not None:
+            report(*bracket_problem)
+    for match in _DEEP_QUOTE_RE.finditer(text):
+        depth = match.group().count(">")
+        report(
+            match.start(),
+            f"kutipan bertingkat terlalu dalam ({depth} tanda '>'); paling banyak "
+            f"{MAX_QUOTE_DEPTH} tingkat",
+        )
+    for match in _LIST_ITEM_RE.finditer(text):
+        indent = len(match.group(1).expandtabs(4))
+        if indent >= 4 * MAX_LIST_DEPTH:
+            report(
+                match.start(),
+                f"daftar bertingkat terlalu dalam (indentasi {indent} spasi); paling banyak "
+                f"{MAX_LIST_DEPTH} tingkat",
             )
-        item = _LIST_ITEM_RE.match(line_text)
-        if item:
-            indent = item.group(1).expandtabs(4)
-            depth = len(indent) // 2 + 1  # generous: two spaces already count as a level
-            if depth > MAX_LIST_DEPTH * 2:
-                problems.append(
-                    Diagnostic(
-                        rel_path,
-                        first_line + number,
-                        1,
-                        "MD004",
-                        f"daftar bertingkat terlalu dalam (indentasi {len(indent)} spasi); "
-                        f"paling banyak {MAX_LIST_DEPTH} tingkat",
-                    )
-                )
-        line_start += len(line_text) + 1
     return problems
 
 
-def _bracket_problem(
-    paragraph: str, offset: int, positions: _Positions, rel_path: str
-) -> Diagnostic | None:
-    depth = 0
+def _bracket_problem(text: str) -> tuple[int, str] | None:
+    """(offset, message) when ``[`` nest too deep or would cost the parser too much.
+
+    Python-Markdown looks for the ``]`` that closes each ``[`` one character at a time (in
+    Python), up to the end of the paragraph when there is none. The cost of a body is the
+    sum of those distances; it is computed here in linear time from the bracket positions.
+    """
+    cost = 0
     opened: list[int] = []
-    escaped = False
-    for index, char in enumerate(paragraph):
-        if escaped:
-            escaped = False
-            continue
-        if char == "\\":
-            escaped = True
-        elif char == "[":
-            depth += 1
-            opened.append(index)
-            if depth > MAX_BRACKET_DEPTH:
-                line, col = positions.at(offset + index)
-                return Diagnostic(
-                    rel_path,
-                    line,
-                    col,
-                    "MD004",
+    for token in _BRACKET_TOKEN_RE.finditer(text):
+        kind = token.group()
+        if kind == "[":
+            opened.append(token.start())
+            if len(opened) > MAX_BRACKET_DEPTH:
+                return token.start(), (
                     f"tanda '[' bersarang terlalu dalam (lebih dari {MAX_BRACKET_DEPTH} "
-                    "tingkat); tautan di dalam tautan tidak diperlukan",
+                    "tingkat) atau tidak ditutup; tutup setiap '[' dengan ']' atau tulis '\\[' "
+                    "untuk tanda kurung biasa"
                 )
-        elif char == "]" and depth > 0:
-            depth -= 1
-            opened.pop()
-    if len(opened) > MAX_UNCLOSED_BRACKETS_PER_PARAGRAPH:
-        line, col = positions.at(offset + opened[0])
-        return Diagnostic(
-            rel_path,
-            line,
-            col,
-            "MD004",
-            f"paragraf ini memuat {len(opened)} tanda '[' tanpa pasangan ']' "
-            f"(batas {MAX_UNCLOSED_BRACKETS_PER_PARAGRAPH}); tutup atau hapus tanda '[' "
-            "yang berlebih, atau tulis '\\[' untuk tanda kurung biasa",
+        elif kind == "]":
+            if opened:
+                cost += token.start() - opened.pop()
+        elif kind[0] == "\n":  # a blank line ends the paragraph: unclosed '[' scan to here
+            cost += sum(token.start() - start for start in opened)
+            opened.clear()
+        if cost > MAX_BRACKET_SCAN:
+            return token.start(), (
+                "tautan dan tanda '[' di bagian ini terlalu rumit untuk diolah dengan cepat; "
+                "kurangi tanda '[' yang tidak ditutup atau pecah paragraf yang panjang"
+            )
+    cost += sum(len(text) - start for start in opened)
+    if cost > MAX_BRACKET_SCAN:
+        return opened[0], (
+            "tanda '[' yang tidak ditutup di sini membuat isi terlalu rumit untuk diolah "
+            "dengan cepat; tutup dengan ']' atau tulis '\\[' untuk tanda kurung biasa"
         )
     return None
 

@@ -102,7 +102,11 @@ def changed_files(settings: Settings, changed_from: str) -> ChangeSet:
     if not merge_base:
         raise UsageError(f"--changed-from {changed_from}: tidak ada leluhur bersama dengan HEAD")
     statuses: dict[str, str] = {}
-    diff = _git(settings, "diff", "--name-status", "--no-renames", "-z", merge_base, "--")
+    # --relative: paths relative to the portal's root, which may be a sub-folder of the work
+    # tree (``ls-files`` below is relative to it already).
+    diff = _git(
+        settings, "diff", "--name-status", "--no-renames", "--relative", "-z", merge_base, "--"
+    )
     fields = diff.split("\0")
     for status, path in zip(fields[0::2], fields[1::2], strict=False):
         if path:
@@ -129,7 +133,8 @@ def _git(settings: Settings, *args: str) -> str:
         detail = completed.stderr.decode("utf-8", "replace").strip().splitlines()
         reason = detail[-1] if detail else f"kode keluar {completed.returncode}"
         raise UsageError(f"git {args[0]} gagal: {reason}")
-    return completed.stdout.decode("utf-8", "surrogateescape")
+    # A file name that is not UTF-8 is shown with U+FFFD (the check reports it as an error).
+    return completed.stdout.decode("utf-8", "replace")
 
 
 @dataclass(frozen=True)
@@ -142,7 +147,7 @@ class _Loaded:
     failure: str | None = None
 
 
-def _load(settings: Settings, release_paths: Sequence[str]) -> _Loaded:
+def _load(settings: Settings, content_paths: Sequence[str]) -> _Loaded:
     # Imported here: the loading stages are heavy and ``portal --help`` must stay fast.
     from .regions import load_regions
     from .releases import load_releases
@@ -152,11 +157,11 @@ def _load(settings: Settings, release_paths: Sequence[str]) -> _Loaded:
         registry, problems = load_regions(settings.root, settings.regions_dir)
         categories, category_problems = load_categories(settings)
         releases, release_problems = load_releases(
-            settings, registry, categories, only_paths=list(release_paths)
+            settings, registry, categories, only_paths=list(content_paths)
         )
     except PortalError as exc:
         return _Loaded({}, {}, exc.diagnostics, failure=exc.message)
-    wanted = set(release_paths)
+    wanted = set(content_paths)
     by_path = {r.source_path: r for r in releases if r.source_path in wanted}
     diagnostics = tuple(sorted({*problems, *category_problems, *release_problems}))
     return _Loaded(registry.regions, by_path, diagnostics)
@@ -165,8 +170,14 @@ def _load(settings: Settings, release_paths: Sequence[str]) -> _Loaded:
 def pull_request_summary(settings: Settings, changed_from: str) -> str:
     """The Markdown job summary of the changes since ``changed_from`` (a git ref)."""
     changes = changed_files(settings, changed_from)
-    release_paths = [c.path for c in changes.releases]
-    loaded = _load(settings, release_paths)
+    # Every changed file below content/ is checked, as `portal check --changed-from` does, so
+    # that a misplaced file or a bad image counts among the problems too.
+    content_paths = [
+        c.path
+        for c in changes.changes
+        if c.status != "D" and c.path.startswith(f"{settings.content_dir}/")
+    ]
+    loaded = _load(settings, content_paths)
     return _render(settings, changed_from, changes, loaded)
 
 

@@ -365,3 +365,37 @@ def test_contributor_text_cannot_inject_markup_into_the_summary(repo: PortalRepo
         r"#### Gerakan \*Bersih\* Sungai\_Kapuas \[Tahap 2\] \| \@humas, jarak \< 5 km \& 3\>2"
     )
     assert "**Tanggal:** Selasa, 20 Oktober 2026 07.30 WIB" in text  # Pontianak is WIB too
+
+
+def test_other_files_in_a_region_folder_are_listed_and_checked(repo: PortalRepo) -> None:
+    git(repo.root, "switch", "--quiet", "--create", "pr-lampiran")
+    stray = repo.root / "content" / "kota-bandung" / "2026" / "catatan rapat.txt"
+    stray.write_text("catatan\n", encoding="utf-8")
+    commit_all(repo.root, "Lampiran")
+    text = summary(repo)
+    assert "### Berkas lain di folder wilayah" in text
+    assert "- `content/kota-bandung/2026/catatan rapat.txt` (baru)" in text
+    assert "> [!CAUTION]" in text, "the misplaced file is an error of the check, too"
+    result = check(repo)
+    assert result.returncode == 1
+    assert "::error file=content/kota-bandung/2026/catatan rapat.txt," in result.stdout
+
+
+def test_portal_in_a_sub_folder_of_the_repository(tmp_path: Path) -> None:
+    """Paths in the summary are relative to the portal (where mkdocs.yml is), like the check's."""
+    portal = PortalRepo(tmp_path / "monorepo" / "portal")
+    top = tmp_path / "monorepo"
+    (top / "README.md").write_text("# Monorepo\n", encoding="utf-8")
+    git(top, "init", "--quiet", "--initial-branch", "main")
+    git(top, "config", "user.name", "Humas Uji")
+    git(top, "config", "user.email", "humas@portal.test")
+    commit_all(top, "Awal")
+    git(top, "update-ref", "refs/remotes/origin/main", "main")
+    git(top, "switch", "--quiet", "--create", "pr-baik")
+    release_file = portal.write_release("kota-makassar", "2026-10-20 10:00", "rapat")
+    (top / "README.md").write_text("# Monorepo diubah\n", encoding="utf-8")
+    commit_all(top, "Rilis")
+    assert release_file.is_file()
+    text = summary(portal)
+    assert "**Berkas:** `content/kota-makassar/2026/2026-10-20-rapat.md`" in text
+    assert "README.md" not in text, "files outside the portal are not the portal's business"

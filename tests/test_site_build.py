@@ -139,10 +139,15 @@ def write_rich_portal(root: Path) -> PortalRepo:
     return repo
 
 
-@pytest.fixture(scope="module")
-def rich_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def build_rich_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Build the rich fixture portal once per test module (each module asks for its own)."""
     repo = write_rich_portal(tmp_path_factory.mktemp("rich") / "repo")
     return build_site(repo.root)
+
+
+@pytest.fixture(scope="module")
+def rich_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_rich_site(tmp_path_factory)
 
 
 def leftovers(parent: Path) -> list[str]:
@@ -163,7 +168,7 @@ def built_repo(tmp_path: Path) -> Iterator[tuple[PortalRepo, Path, dict[str, str
 def test_build_writes_into_site_and_leaves_no_temporary_folder(
     built_repo: tuple[PortalRepo, Path, dict[str, str]],
 ) -> None:
-    repo, site, digest = built_repo
+    repo, _site, digest = built_repo
     assert "index.html" in digest
     assert "kota-bandung/2024/2024-05-18-rapat-koordinasi/index.html" in digest
     assert leftovers(repo.root) == []

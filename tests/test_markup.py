@@ -1,0 +1,213 @@
+"""Release bodies: Markdown → sanitized HTML (nh3), and the inspection that runs before it."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from lxml import html as lxml_html
+
+from generator.markup import (
+    ALLOWED_TAGS,
+    MAX_BRACKET_DEPTH,
+    MAX_BRACKET_SCAN,
+    find_references,
+    inspect_body,
+    render_body,
+    resolve_relative_url,
+    url_scheme,
+)
+
+PAGE = {"source_dir": "kota-bandung/2024", "url_prefix": "../../../"}
+FEED = {"source_dir": "kota-bandung/2024", "url_prefix": "https://portal.test/"}
+
+
+def render(text: str, **where: str) -> str:
+    return render_body(text, **(where or PAGE))
+
+
+def hrefs(fragment: str) -> list[str | None]:
+    tree = lxml_html.fragment_fromstring(fragment, create_parent="div")
+    return [a.get("href") for a in tree.iter("a")]
+
+
+def test_relative_links_and_images_resolve_against_the_source_folder() -> None:
+    body = (
+        "![Peta](peta.png) [lampiran](../2023/2023-01-02-rilis-lama.md#isi) "
+        "[kantor](/kantor/) [atas](#bagian) [folder](./galeri/)"
+    )
+    page = render(body)
+    tree = lxml_html.fragment_fromstring(page, create_parent="div")
+    assert tree.find(".//img").get("src") == "../../../kota-bandung/2024/peta.png"
+    assert hrefs(page) == [
+        "../../../kota-bandung/2023/2023-01-02-rilis-lama/#isi",
+        "../../../kantor/",
+        "#bagian",
+        "../../../kota-bandung/2024/galeri/",
+    ]
+    feed = render(body, **FEED)
+    assert 'src="https://portal.test/kota-bandung/2024/peta.png"' in feed
+
+
+def test_relative_urls_never_climb_above_the_site() -> None:
+    resolved = resolve_relative_url(
+        "../../../../etc/passwd", source_dir="kota-bandung/2024", url_prefix="../../../"
+    )
+    assert resolved == "../../../etc/passwd"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "JaVaScRiPt:alert(1)",
+        "&#106;avascript:alert(1)",
+        "&#x6A;avascript:alert(1)",
+        "java&#x09;script:alert(1)",
+        "java&Tab;script:alert(1)",
+        " javascript:alert(1)",
+        "vbscript:msgbox(1)",
+        "data:text/html;base64,PHNjcmlwdD4=",
+        "file:///etc/passwd",
+    ],
+)
+def test_forbidden_schemes_are_removed_and_reported(url: str) -> None:
+    body = f"[klik]({url})\n\n<a href=\"{url}\">x</a>\n"
+    assert hrefs(render(body)) == [None, None]
+    problems = inspect_body(body, "content/a.md", 10)
+    assert [(p.code, p.line) for p in problems if p.code == "MD001"] == [
+        ("MD001", 10),
+        ("MD001", 12),
+    ]
+
+
+def test_allowed_schemes_survive() -> None:
+    body = "[a](https://a.id/x) [b](http://b.id) [c](mailto:humas@a.go.id) <https://d.id>"
+    assert hrefs(render(body)) == [
+        "https://a.id/x",
+        "http://b.id",
+        "mailto:humas@a.go.id",
+        "https://d.id",
+    ]
+    assert inspect_body(body, "content/a.md", 1) == []
+
+
+def test_links_get_noopener() -> None:
+    tree = lxml_html.fragment_fromstring(render("[a](https://a.id)"), create_parent="div")
+    assert tree.find(".//a").get("rel") == "noopener"
+
+
+def test_raw_html_is_sanitized_and_reported() -> None:
+    body = (
+        "Teks.\n\n<script>alert(1)</script>\n\n"
+        '<p onclick="x()" style="color:red">paragraf</p>\n\n'
+        "<iframe src=\"https://a.id\"></iframe>\n\n<h1>Judul kedua</h1>\n\n<sub>2</sub>\n"
+    )
+    html = render(body)
+    assert "<script" not in html and "alert(1)" not in html
+    assert "onclick" not in html and "style" not in html and "iframe" not in html
+    assert "<h1" not in html and "<sub>2</sub>" in html
+    problems = inspect_body(body, "content/a.md", 1)
+    assert [(p.code, p.line, p.col) for p in problems] == [
+        ("MD002", 3, 1),
+        ("MD003", 5, 4),
+        ("MD003", 5, 18),
+        ("MD002", 7, 1),
+        ("MD002", 9, 1),
+    ]
+    assert "<script> beserta isinya" in problems[0].message
+    assert "'onclick'" in problems[1].message
+
+
+def test_code_is_shown_not_checked() -> None:
+    body = "`<script>` dan `[x](javascript:y)`\n\n```\n<iframe>\n[a](javascript:b)\n```\n"
+    assert inspect_body(body, "content/a.md", 1) == []
+    html = render(body)
+    assert "&lt;script&gt;" in html and "&lt;iframe&gt;" in html
+
+
+def test_headings_move_one_level_down() -> None:
+    html = render("# Satu\n\n## Dua\n\n###### Enam")
+    assert "<h2>Satu</h2>" in html and "<h3>Dua</h3>" in html and "<h6>Enam</h6>" in html
+
+
+def test_tables_keep_alignment() -> None:
+    html = render("| a | b |\n|:--|--:|\n| 1 | 2 |\n")
+    assert '<th align="left">a</th>' in html and '<td align="right">2</td>' in html
+
+
+def test_every_markdown_construct_is_in_the_allowlist() -> None:
+    body = (
+        "## H\n\n*i* **b** `c` [a](https://a.id) ![i](x.png)\n\n> q\n\n- l\n\n1. o\n\n"
+        "---\n\nterm\n: def\n\n```\ncode\n```\n\n| a |\n|---|\n| b |\n"
+    )
+    tree = lxml_html.fragment_fromstring(render(body), create_parent="div")
+    tags = {element.tag for element in tree.iter()} - {"div"}
+    assert tags <= ALLOWED_TAGS
+    assert {"h3", "em", "strong", "code", "a", "img", "blockquote", "ul", "ol", "hr", "dl"} <= tags
+
+
+def test_rendering_is_pure() -> None:
+    body = "Teks [a](b.md) ![c](d.png)\n"
+    first = render(body)
+    render_body.cache_clear()
+    assert render(body) == first
+    assert render(body, **FEED) != first
+
+
+def test_references_are_found_with_positions() -> None:
+    body = 'a\n\n![Alt](foto.png) [x](<b c.md>)\n\n[ref]: https://a.id\n\n<img src="y.jpg">\n'
+    refs = [(r.url, r.line, r.col, r.is_image, r.alt) for r in find_references(body, 5)]
+    assert refs == [
+        ("foto.png", 7, 8, True, "Alt"),
+        ("b c.md", 7, 23, False, "x"),
+        ("https://a.id", 9, 8, False, None),
+        ("y.jpg", 11, 11, True, None),
+    ]
+
+
+def test_image_without_alt_text_is_a_warning() -> None:
+    (problem,) = inspect_body("![](foto.png)\n", "content/a.md", 1)
+    assert problem.code == "MD005" and problem.severity.value == "warning"
+
+
+def test_url_scheme_sees_through_obfuscation() -> None:
+    assert url_scheme("&#106;&#97;vascript:x") == "javascript"
+    assert url_scheme("java\tscript:x") == "javascript"
+    assert url_scheme("//evil.example/x") == "https"
+    assert url_scheme("foto.png") is None
+    assert url_scheme("a/b:c") is None
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "[" * 5000,
+        "[a " * 2000,
+        ("[" * (MAX_BRACKET_DEPTH + 1)) + "a" + "](x)" * (MAX_BRACKET_DEPTH + 1),
+        "> " * 50 + "a",
+        "".join("    " * i + "- a\n" for i in range(300)),
+    ],
+)
+def test_pathological_nesting_is_rejected_quickly(body: str) -> None:
+    started = time.perf_counter()
+    problems = inspect_body(body, "content/a.md", 1)
+    assert [p.code for p in problems][:1] == ["MD004"]
+    assert time.perf_counter() - started < 0.5
+
+
+def test_what_the_budget_accepts_renders_fast() -> None:
+    # The worst bodies that still pass: paragraphs with the deepest allowed run of unclosed
+    # '[' followed by text, nested links at the depth limit, and '[' closed far away.
+    depth = MAX_BRACKET_DEPTH
+    paragraph = "[a " * depth + "teks " * 200
+    per_paragraph = sum(len(paragraph) - 3 * i for i in range(depth))
+    unclosed = (paragraph + "\n\n") * (MAX_BRACKET_SCAN // per_paragraph)
+    nested = (("[" * depth + "a" + "](x)" * depth + " ") * 40 + "\n\n") * 6
+    far = ("[" + "kata " * 1000 + "](x)\n\n") * (MAX_BRACKET_SCAN // 5010)
+    for body in (unclosed, nested, far):
+        assert inspect_body(body, "content/a.md", 1) == []
+        started = time.perf_counter()
+        render_body(body, source_dir="a/2024", url_prefix="")
+        assert time.perf_counter() - started < 2.0
+    assert [p.code for p in inspect_body(unclosed * 2, "content/a.md", 1)] == ["MD004"]
