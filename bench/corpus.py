@@ -711,6 +711,12 @@ class _Planner:
             claim=claim,
         )
 
+    def _paragraph(self, region: RegionInfo) -> str:
+        sentences = self.rng.choices(self.sentences, k=self.rng.randint(3, 6))
+        if self.rng.random() < 0.3:
+            sentences.append(f"Kegiatan di {region.name} ini berlangsung lancar.")
+        return " ".join(sentences)
+
     def _later(self, region: RegionInfo, day: date, time: str, days: int) -> str:
         """A local time ``days`` after the release, never after the last corpus day."""
         later = min(day + timedelta(days=days), LAST_DAY)
@@ -721,7 +727,7 @@ class _Planner:
         self, region: RegionInfo, verb: str, obj: str, place: str, claim: Claim | None
     ) -> str:
         rng = self.rng
-        target = rng.randint(300, 700)
+        target = rng.randint(280, 590)  # overshoot by the last block keeps it 300–700
         blocks = [
             f"{region.actor} {verb} {obj} di {place}, {region.name}, "
             f"pada {rng.choice(TIMES)}. {rng.choice(self.sentences)} {rng.choice(self.sentences)}"
@@ -733,21 +739,25 @@ class _Planner:
                 f"{region.actor} tidak pernah mengeluarkan kebijakan tersebut."
             )
         words = sum(len(block.split()) for block in blocks)
+        # Two to four sections under ## headings, one of the first two with a list.
         headings = rng.sample(HEADINGS, 4)
-        section = 0
+        list_section = rng.randint(0, 1)
+        for section, heading in enumerate(headings):
+            if section >= 2 and words >= target:
+                break
+            blocks.append(f"## {heading}")
+            for paragraph in range(rng.randint(1, 3)):
+                if section == list_section and paragraph == 0:
+                    marker = "1." if rng.random() < 0.4 else "-"
+                    items = [f"{marker} {_list_item(rng)}" for _ in range(rng.randint(3, 6))]
+                    blocks.append("\n".join(items))
+                else:
+                    blocks.append(self._paragraph(region))
+                words += len(blocks[-1].split())
+                if words >= target:
+                    break
         while words < target:
-            if section < len(headings) and rng.random() < 0.3:
-                blocks.append(f"## {headings[section]}")
-                section += 1
-            if rng.random() < 0.2:
-                marker = "1." if rng.random() < 0.4 else "-"
-                items = [f"{marker} {_list_item(rng)}" for _ in range(rng.randint(3, 6))]
-                blocks.append("\n".join(items))
-            else:
-                sentences = rng.choices(self.sentences, k=rng.randint(3, 6))
-                if rng.random() < 0.3:
-                    sentences.append(f"Kegiatan di {region.name} ini berlangsung lancar.")
-                blocks.append(" ".join(sentences))
+            blocks.append(self._paragraph(region))
             words += len(blocks[-1].split())
         blocks.append(
             f"Informasi lebih lanjut dapat diperoleh di kantor {region.actor} "
@@ -884,11 +894,21 @@ def portal_config(search: bool, source: Path = REPO / "mkdocs.yml") -> str:
             continue
         found = True
         option_indent = " " * (len(match.group(1)) + 4)
-        while index < len(lines) and lines[index].startswith(option_indent):
-            if not lines[index].strip().startswith("search:"):
+        setting = f"{option_indent}search: {'true' if search else 'false'}"
+        replaced = False
+        while index < len(lines) and (
+            lines[index].startswith(option_indent) or not lines[index].strip()
+        ):
+            if lines[index].startswith(f"{option_indent}search:"):
+                out.append(setting)  # in place, so a comment above it stays with it
+                replaced = True
+            else:
                 out.append(lines[index])
             index += 1
-        out.append(f"{option_indent}search: {'true' if search else 'false'}")
+        if not replaced:
+            while out and not out[-1].strip():
+                out.pop()
+            out.append(setting)
     if not found:
         raise ValueError(f"{source}: no '- portal:' plugin block to configure")
     return "\n".join(out) + "\n"

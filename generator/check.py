@@ -23,7 +23,7 @@ from .config import Settings
 from .diagnostics import Diagnostic, Severity, UsageError
 from .regions import RegionRegistry, load_regions
 from .releases import load_releases
-from .taxonomy import load_categories
+from .taxonomy import CATEGORIES_FILE, load_categories
 
 
 def run_check(
@@ -44,10 +44,22 @@ def run_check(
             changed = changed_files(settings.root, changed_from)
             selected.update(changed)
             problems += ownership_warnings(settings, registry, changed)
+            problems += removal_warnings(settings, changed_from)
         only_paths = sorted(selected)
+        if any(_affects_every_release(settings, rel) for rel in selected):
+            only_paths = None
     _, release_problems = load_releases(settings, registry, categories, only_paths=only_paths)
     problems += release_problems
     return sorted(set(problems))
+
+
+def _affects_every_release(settings: Settings, rel: str) -> bool:
+    """A change to the registry or the vocabulary can break releases it does not touch
+    (a region's zone decides whether a file name's date is right, a removed category
+    orphans its releases), so such a change is checked against the whole archive."""
+    return rel.startswith(settings.regions_dir.rstrip("/") + "/") or rel == (
+        f"{settings.content_dir}/{CATEGORIES_FILE}"
+    )
 
 
 def _named_paths(root: Path, paths: Sequence[Path]) -> tuple[set[str], list[Diagnostic]]:
@@ -166,6 +178,35 @@ def changed_files(root: Path, ref: str) -> list[str]:
         if (root / rel).exists() or (root / rel).is_symlink():
             changed.append(rel)
     return changed
+
+
+def removal_warnings(settings: Settings, ref: str) -> list[Diagnostic]:
+    """``REL035`` for each release deleted or renamed since ``ref``: its id, URL and feed
+    GUID are permanent, so a published release is withdrawn (``withdrawn:``), not removed."""
+    prefix = settings.content_dir.rstrip("/") + "/"
+    lines = _git(settings.root, "diff", "--name-status", "--no-renames", "-z", f"{ref}...HEAD")
+    lines += _git(settings.root, "diff", "--name-status", "--no-renames", "-z", "HEAD")
+    base_prefix = _git(settings.root, "rev-parse", "--show-prefix")
+    base = base_prefix[0].strip() if base_prefix else ""
+    removed: set[str] = set()
+    for status, name in zip(lines[::2], lines[1::2], strict=False):
+        rel = name[len(base) :] if base and name.startswith(base) else name
+        deleted = status == "D" and not (settings.root / rel).exists()
+        if deleted and rel.startswith(prefix) and rel.endswith(".md"):
+            removed.add(rel)
+    return [
+        Diagnostic(
+            rel,
+            1,
+            1,
+            "REL035",
+            "rilis ini dihapus atau dipindahkan; alamat dan id rilis bersifat permanen. "
+            "Untuk menarik rilis yang sudah terbit, kembalikan berkasnya dan tambahkan "
+            "'withdrawn: {date: …, reason: …}'",
+            Severity.WARNING,
+        )
+        for rel in sorted(removed)
+    ]
 
 
 def ownership_warnings(

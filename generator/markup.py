@@ -244,7 +244,7 @@ _URL_NOISE_RE = re.compile(r"[\x00-\x20\x7f]")
 
 def url_scheme(url: str) -> str | None:
     """The scheme a browser would see after decoding character references, or None."""
-    decoded = html.unescape(url)
+    decoded = html.unescape(url) if "&" in url else url
     decoded = _URL_NOISE_RE.sub("", decoded).lower()
     if decoded.startswith("//"):
         return "https"
@@ -257,31 +257,34 @@ def _mask_code(text: str) -> str:
 
     Links and tags inside code are shown as text, never followed, so they are not checked.
     """
-    chars = list(text)
-    lines = text.split("\n")
-    offset = 0
-    fence: str | None = None
-    for line in lines:
-        end = offset + len(line)
-        match = _FENCE_RE.match(line)
-        if fence is None and match:
-            fence = match.group(1)[0] * len(match.group(1))
-            _blank(chars, offset, end)
-        elif fence is not None:
-            if line.strip().startswith(fence) and set(line.strip()) == {fence[0]}:
-                fence = None
-            _blank(chars, offset, end)
-        offset = end + 1
-    masked = "".join(chars)
-    for span in _CODE_SPAN_RE.finditer(masked):
-        _blank(chars, span.start(), span.end())
-    return "".join(chars)
+    if "`" not in text and "~" not in text:
+        return text
+    if "```" in text or "~~~" in text:
+        lines = text.split("\n")
+        fence: str | None = None
+        for index, line in enumerate(lines):
+            if fence is None:
+                match = _FENCE_RE.match(line)
+                if match:
+                    fence = match.group(1)[0] * len(match.group(1))
+                    lines[index] = " " * len(line)
+            else:
+                stripped = line.strip()
+                if stripped.startswith(fence) and set(stripped) == {fence[0]}:
+                    fence = None
+                lines[index] = " " * len(line)
+        text = "\n".join(lines)
+    if "`" in text:
+        text = _CODE_SPAN_RE.sub(lambda span: _blank(span.group()), text)
+    return text
 
 
-def _blank(chars: list[str], start: int, end: int) -> None:
-    for index in range(start, end):
-        if chars[index] != "\n":
-            chars[index] = " "
+def _blank(text: str) -> str:
+    """Spaces in place of every character but line breaks (so offsets and lines stay)."""
+    return _NOT_NEWLINE_RE.sub(" ", text) if "\n" in text else " " * len(text)
+
+
+_NOT_NEWLINE_RE = re.compile(r"[^\n]")
 
 
 class _Positions:
@@ -301,6 +304,13 @@ class _Positions:
 
 def find_references(markdown_text: str, first_line: int = 1) -> list[Reference]:
     """Every link and image URL in the body (Markdown and raw HTML), outside code."""
+    return list(_references(markdown_text, first_line))
+
+
+@lru_cache(maxsize=16)  # validation asks twice in a row: for schemes and for image files
+def _references(markdown_text: str, first_line: int) -> tuple[Reference, ...]:
+    if "](" not in markdown_text and "<" not in markdown_text and "]:" not in markdown_text:
+        return ()
     masked = _mask_code(markdown_text)
     positions = _Positions(markdown_text, first_line)
     references: list[Reference] = []
@@ -332,7 +342,7 @@ def find_references(markdown_text: str, first_line: int = 1) -> list[Reference]:
                     )
                 )
     references.sort(key=lambda r: (r.line, r.col))
-    return references
+    return tuple(references)
 
 
 @dataclass(frozen=True)

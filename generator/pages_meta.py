@@ -79,7 +79,7 @@ def head_html(meta: HeadMeta, *, base_url: str, site_name: str) -> str:
     page_url = absolute(base_url, meta.url, link)
     image = absolute(base_url, meta.image_url or LOGO_PATH, link)
     parts = [f'<meta name="description" content="{esc(meta.description)}">']
-    if base_url:
+    if base_url and meta.indexable:  # a 404 is served at any URL: it has no canonical one
         parts.append(f'<link rel="canonical" href="{esc(page_url)}">')
     if not meta.indexable:
         parts.append('<meta name="robots" content="noindex">')
@@ -91,7 +91,7 @@ def head_html(meta: HeadMeta, *, base_url: str, site_name: str) -> str:
         ("og:description", meta.description),
         ("og:image", image),
     ]
-    if base_url:
+    if base_url and meta.indexable:
         og.append(("og:url", page_url))
     if meta.image_alt:
         og.append(("og:image:alt", meta.image_alt))

@@ -178,8 +178,11 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.pages is not None and self.portal is not None and self.settings is not None
+        # One lookup table up front: Files.get_file_from_path rebuilds its index after every
+        # append, which would make adding N pages cost O(N²).
+        docs_files = {file.src_uri: file for file in files}
         for job in self.pages.jobs:
-            existing = files.get_file_from_path(job.src_uri)
+            existing = docs_files.get(job.src_uri)
             if existing is not None:
                 log.info(f"{job.src_uri}: digantikan oleh halaman buatan portal")
                 files.remove(existing)

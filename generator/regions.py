@@ -24,6 +24,28 @@ from .model import ZONE_LABELS, Office, Region, RegionKind
 from .sources import read_source
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+#: First URL segments the portal itself uses (see ARCHITECTURE.md, "Public URLs"); a region
+#: with one of these ids would have its page at the same address as a portal page.
+RESERVED_IDS = frozenset(
+    {
+        "wilayah",
+        "kategori",
+        "jenis",
+        "topik",
+        "arsip",
+        "kantor",
+        "rss",
+        "cari",
+        "feeds",
+        "halaman",
+        "assets",
+        "pagefind",
+        "search",
+        "tentang",
+        "404",
+        "sitemap",
+    }
+)
 _REGION_KEYS = ("id", "code", "name", "kind", "parent", "timezone", "office", "maintainers")
 _REQUIRED_KEYS = ("id", "code", "name", "kind", "timezone")
 _OFFICE_KEYS = ("name", "website", "email", "phone", "address")
@@ -224,6 +246,18 @@ def _load_region_file(
             found.value.col,
             "REG005",
             f"id '{region_id}' harus huruf kecil, angka dan tanda hubung (contoh: kota-bandung)",
+        )
+        ok = False
+    if region_id in RESERVED_IDS:
+        found = tree.get("id")
+        assert found is not None
+        sink.error(
+            rel,
+            found.value.line,
+            found.value.col,
+            "REG015",
+            f"id '{region_id}' sudah dipakai untuk alamat halaman portal (/{region_id}/); "
+            "pilih id lain",
         )
         ok = False
     kind: RegionKind | None = None

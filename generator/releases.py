@@ -649,7 +649,8 @@ _REQUIRED_HINTS = {
 
 
 def _is_null(value: sy.YamlValue) -> bool:
-    return isinstance(value, sy.Scalar) and value.is_null
+    """No value: ``key:``, ``key: ~``, ``key: null`` or an empty (blank) quoted string."""
+    return isinstance(value, sy.Scalar) and (value.is_null or not value.value.strip())
 
 
 def _scalar(entry: sy.Entry, context: _Context, code: str) -> sy.Scalar | None:

@@ -12,10 +12,11 @@ the filters ``wilayah``, ``provinsi``, ``kategori``, ``jenis`` and ``tahun``, th
 pages, withdrawn releases and every other page carry no ``data-pagefind-body`` and so are not.
 
 Determinism: Pagefind 1.5.2 writes the word index and the page fragments byte-identically for the
-same input, but the filter files (and therefore ``pagefind-entry.json`` and the ``.pf_meta``
-file, which name them by hash) list filter values in hash-map order, which changes from run to
-run (upstream: Pagefind/pagefind#638). Search results are the same; only those few file names
-and bytes differ.
+same input, but lists filter values (in each filter file) and filter names (in the ``.pf_meta``
+file) in hash-map order, which changes from run to run (upstream: Pagefind/pagefind#638); the
+files are named by content hash, so their names and ``pagefind-entry.json`` change too.
+``canonicalize_bundle`` rewrites exactly those files with sorted lists and names derived from
+their content, so the whole bundle is byte-identical for the same site.
 """
 
 from __future__ import annotations
@@ -83,6 +84,7 @@ def index_site(site_dir: Path, settings: Settings) -> SearchReport:
 
     started = time.perf_counter()
     _run_coroutine_blocking(_write_index(site_dir, output_dir))
+    canonicalize_bundle(output_dir)
     elapsed = time.perf_counter() - started
 
     files = sorted(path for path in output_dir.rglob("*") if path.is_file())
@@ -166,6 +168,9 @@ class QueryCost:
     #: (``pagefind-ui.js``/``.css``, ``pagefind.js``, ``pagefind-worker.js``, ``wasm.*``):
     #: the index, filter and fragment chunks this query needed.
     index_bytes: int
+    #: ``total_bytes`` as a compressing web server or CDN sends it: scripts and styles
+    #: gzip-compressed (level 6), the already-gzipped Pagefind chunks and WASM as they are.
+    total_gzip_bytes: int
     #: Number of ``/pagefind/`` requests.
     requests: int
 
@@ -199,19 +204,19 @@ def query_cost(
                 context = browser.new_context()  # a fresh context is a cold HTTP cache
                 try:
                     page = context.new_page()
-                    sizes: dict[str, int] = {}
+                    bodies: dict[str, bytes] = {}
 
-                    def record(response: Any, sizes: dict[str, int] = sizes) -> None:
+                    def record(response: Any, bodies: dict[str, bytes] = bodies) -> None:
                         path = response.url.split("?", 1)[0]
                         if "/pagefind/" in path and response.ok:
-                            sizes[path] = len(response.body())
+                            bodies[path] = response.body()
 
                     page.on("response", record)
                     page.goto(f"{base_url}/cari/?q={_quote(query)}", timeout=timeout_seconds * 1000)
                     page.wait_for_function(_RESULTS_SHOWN_JS, timeout=timeout_seconds * 1000)
                     page.wait_for_load_state("networkidle", timeout=timeout_seconds * 1000)
                     message = page.inner_text(".pagefind-ui__message")
-                    costs.append(_cost(query, _result_count(message), sizes))
+                    costs.append(_cost(query, _result_count(message), bodies))
                 finally:
                     context.close()
         finally:
@@ -234,18 +239,25 @@ def _result_count(message: str) -> int:
     return int(match.group(1)) if match else 0
 
 
-def _cost(query: str, result_count: int, sizes: dict[str, int]) -> QueryCost:
+def _cost(query: str, result_count: int, bodies: dict[str, bytes]) -> QueryCost:
+    import gzip
+
     index_bytes = sum(
-        size
-        for url, size in sizes.items()
+        len(body)
+        for url, body in bodies.items()
         if not url.rsplit("/", 1)[-1].startswith(_FIXED_ASSET_PREFIXES)
+    )
+    gzip_bytes = sum(
+        len(body) if body[:2] == b"\x1f\x8b" else len(gzip.compress(body, 6, mtime=0))
+        for body in bodies.values()
     )
     return QueryCost(
         query=query,
         result_count=result_count,
-        total_bytes=sum(sizes.values()),
+        total_bytes=sum(len(body) for body in bodies.values()),
         index_bytes=index_bytes,
-        requests=len(sizes),
+        total_gzip_bytes=gzip_bytes,
+        requests=len(bodies),
     )
 
 
@@ -286,6 +298,119 @@ class LocalSiteServer:
             self._thread.join(timeout=10)
 
 
+# --- Canonical bundle (byte-identical output) -------------------------------------------------
+
+#: Every decompressed Pagefind chunk starts with this marker, then one CBOR item.
+_CHUNK_MARKER = b"pagefind_dcd"
+
+
+def canonicalize_bundle(output_dir: Path) -> None:
+    """Rewrite the run-dependent parts of a Pagefind bundle in a canonical form.
+
+    * each ``filter/*.pf_filter`` (``[name, [[value, [page, …]], …]]``): values sorted;
+    * the ``pagefind.<hash>.pf_meta`` filter list (``[[name, chunk-hash], …]``): sorted by name;
+    * every rewritten file is named ``<language>_<sha256 of its CBOR>`` (Pagefind's own names are
+      content hashes too, so names stay unique) and ``pagefind-entry.json`` points at the
+      rewritten meta file.
+
+    Everything else (word index, fragments, scripts, WASM) is already deterministic and is left
+    untouched. Gzip is written with a zero timestamp. Search results do not change: Pagefind
+    reads these lists as maps.
+    """
+    entry_file = output_dir / "pagefind-entry.json"
+    entry = json.loads(entry_file.read_text(encoding="utf-8"))
+    languages: dict[str, dict[str, Any]] = entry["languages"]
+    filter_dir = output_dir / "filter"
+    for language, info in sorted(languages.items()):
+        meta_file = output_dir / f"pagefind.{info['hash']}.pf_meta"
+        meta = _read_chunk(meta_file)
+        filter_list = _meta_filter_list(meta, meta_file)
+        renamed: list[list[Any]] = []
+        for name, chunk_hash in sorted(filter_list, key=lambda pair: str(pair[0])):
+            chunk_file = filter_dir / f"{chunk_hash}.pf_filter"
+            chunk_name, chunk_values = _read_chunk(chunk_file)
+            chunk = [chunk_name, sorted(chunk_values, key=lambda pair: str(pair[0]))]
+            new_hash = _content_name(language, chunk, 7)
+            chunk_file.unlink()
+            _write_chunk(filter_dir / f"{new_hash}.pf_filter", chunk)
+            renamed.append([name, new_hash])
+        meta[_META_FILTERS] = renamed
+        new_meta_hash = _content_name(language, meta, 10)
+        meta_file.unlink()
+        _write_chunk(output_dir / f"pagefind.{new_meta_hash}.pf_meta", meta)
+        info["hash"] = new_meta_hash
+    entry_file.write_text(
+        json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
+    )
+
+
+#: Position of the filter list in a ``.pf_meta`` record ``[version, pages, index chunks,
+#: filters, sorts, meta fields]`` (Pagefind 1.5's MetaIndex).
+_META_FILTERS = 3
+
+
+def _meta_filter_list(meta: Any, meta_file: Path) -> list[list[Any]]:
+    if not (isinstance(meta, list) and len(meta) > _META_FILTERS):
+        raise SearchIndexError(f"{meta_file}: susunan berkas meta Pagefind tidak dikenal")
+    filters = meta[_META_FILTERS]
+    if not all(isinstance(pair, list) and len(pair) == 2 for pair in filters):
+        raise SearchIndexError(f"{meta_file}: daftar filter Pagefind tidak dikenal")
+    return list(filters)
+
+
+def _read_chunk(path: Path) -> Any:
+    import gzip
+
+    data = gzip.decompress(path.read_bytes())
+    if not data.startswith(_CHUNK_MARKER):
+        raise SearchIndexError(f"{path}: bukan berkas indeks Pagefind")
+    item, end = _read_cbor(data, len(_CHUNK_MARKER))
+    if end != len(data):
+        raise SearchIndexError(f"{path}: berkas indeks Pagefind tidak dikenal")
+    return item
+
+
+def _write_chunk(path: Path, item: Any) -> None:
+    import gzip
+
+    path.write_bytes(gzip.compress(_CHUNK_MARKER + _write_cbor(item), 9, mtime=0))
+
+
+def _content_name(language: str, item: Any, length: int) -> str:
+    import hashlib
+
+    return f"{language}_{hashlib.sha256(_write_cbor(item)).hexdigest()[:length]}"
+
+
+def _write_cbor(item: Any) -> bytes:
+    """Encode the CBOR subset Pagefind's index uses (shortest forms, as Pagefind writes them)."""
+    if isinstance(item, bool) or item is None:
+        raise SearchIndexError(f"CBOR tidak didukung: {item!r}")
+    if isinstance(item, int):
+        return _cbor_head(0, item) if item >= 0 else _cbor_head(1, -1 - item)
+    if isinstance(item, str):
+        raw = item.encode("utf-8")
+        return _cbor_head(3, len(raw)) + raw
+    if isinstance(item, bytes):
+        return _cbor_head(2, len(item)) + item
+    if isinstance(item, list):
+        return _cbor_head(4, len(item)) + b"".join(_write_cbor(part) for part in item)
+    if isinstance(item, dict):
+        return _cbor_head(5, len(item)) + b"".join(
+            _write_cbor(key) + _write_cbor(value) for key, value in item.items()
+        )
+    raise SearchIndexError(f"CBOR tidak didukung: {type(item).__name__}")
+
+
+def _cbor_head(major: int, argument: int) -> bytes:
+    if argument < 24:
+        return bytes([major << 5 | argument])
+    for info, width in ((24, 1), (25, 2), (26, 4), (27, 8)):
+        if argument < 1 << (8 * width):
+            return bytes([major << 5 | info]) + argument.to_bytes(width, "big")
+    raise SearchIndexError(f"CBOR: bilangan terlalu besar ({argument})")
+
+
 def indexed_filter_values(site_dir: Path) -> dict[str, tuple[str, ...]]:
     """Filter name -> sorted values recorded in the written index (for tests and diagnostics).
 
@@ -293,16 +418,9 @@ def indexed_filter_values(site_dir: Path) -> dict[str, tuple[str, ...]]:
     [page…]]…]]``) with a small CBOR reader, so the check needs neither a browser nor a
     CBOR package.
     """
-    import gzip
-
     values: dict[str, tuple[str, ...]] = {}
     for chunk in sorted((site_dir / PAGEFIND_DIR / "filter").glob("*.pf_filter")):
-        data = gzip.decompress(chunk.read_bytes())
-        marker = b"pagefind_dcd"
-        if not data.startswith(marker):
-            raise SearchIndexError(f"{chunk}: bukan berkas filter Pagefind")
-        decoded, _ = _read_cbor(data, len(marker))
-        name, entries = decoded
+        name, entries = _read_chunk(chunk)
         values[str(name)] = tuple(sorted(str(entry[0]) for entry in entries))
     return dict(sorted(values.items()))
 

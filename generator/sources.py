@@ -75,9 +75,8 @@ def read_source(
                 1,
                 1,
                 "FILE003",
-                f"berkas terlalu besar ({info.st_size:,} bita); batasnya {max_bytes:,} bita".replace(
-                    ",", "."
-                ),
+                f"berkas terlalu besar ({info.st_size:,} bita); batasnya {max_bytes:,} bita; "
+                "kecilkan isinya (rilis panjang dapat dipecah)".replace(",", "."),
             )
         ]
     try:

@@ -72,7 +72,7 @@ def test_relative_urls_never_climb_above_the_site() -> None:
     ],
 )
 def test_forbidden_schemes_are_removed_and_reported(url: str) -> None:
-    body = f"[klik]({url})\n\n<a href=\"{url}\">x</a>\n"
+    body = f'[klik]({url})\n\n<a href="{url}">x</a>\n'
     assert hrefs(render(body)) == [None, None]
     problems = inspect_body(body, "content/a.md", 10)
     assert [(p.code, p.line) for p in problems if p.code == "MD001"] == [
@@ -101,7 +101,7 @@ def test_raw_html_is_sanitized_and_reported() -> None:
     body = (
         "Teks.\n\n<script>alert(1)</script>\n\n"
         '<p onclick="x()" style="color:red">paragraf</p>\n\n'
-        "<iframe src=\"https://a.id\"></iframe>\n\n<h1>Judul kedua</h1>\n\n<sub>2</sub>\n"
+        '<iframe src="https://a.id"></iframe>\n\n<h1>Judul kedua</h1>\n\n<sub>2</sub>\n'
     )
     html = render(body)
     assert "<script" not in html and "alert(1)" not in html

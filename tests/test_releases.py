@@ -561,7 +561,7 @@ def test_symlinks_are_never_followed(portal_repo: PortalRepo, tmp_path: Path) ->
         ("---\ntitle: caf\xe9\n".encode("latin-1"), "FILE005", 2, 11),
         (b"---\ntitle: a\x00b\n", "FILE004", 2, 9),
         ("---\ntitle: \u202eabc\n---\n".encode(), "FILE006", 2, 8),
-        ("---\ntitle: a\x1bb\n---\n".encode(), "FILE007", 2, 9),
+        (b"---\ntitle: a\x1bb\n---\n", "FILE007", 2, 9),
     ],
 )
 def test_unsafe_bytes(

@@ -33,7 +33,7 @@ JALAN = "Percepatan Pembangunan Jalan Lingkungan"
 PASAR = "Pembangunan Pasar Rakyat Soreang Dimulai"
 JEMBATAN = "Pembangunan Jembatan Kapuas Tahap Dua"
 VAKSINASI = "Vaksinasi Anak Sekolah Dasar"
-TIMEOUT_MS = 15_000
+TIMEOUT_MS = 30_000  # generous: the suite shares two cores with other jobs
 
 
 @pytest.fixture(scope="module")
@@ -129,8 +129,13 @@ def test_query_returns_the_release_with_region_date_and_excerpt(page: Any, base_
     href = result.locator("a.pagefind-ui__result-link").get_attribute("href")
     assert href == "/kota-makassar/2022/2022-03-03-vaksinasi-anak/"
     assert href in {release.url for release in PORTAL_RELEASES}
-    # Indonesian UI strings (Pagefind's built-in "id" translation).
+    # Indonesian UI strings (Pagefind's built-in "id" translation), announced to screen readers.
     assert "Ditemukan 1 hasil untuk vaksinasi" in page.inner_text(".pagefind-ui__message")
+    status = page.get_by_role("status")
+    page.wait_for_function(
+        "() => document.getElementById('cari-status').textContent.includes('Ditemukan 1 hasil')"
+    )
+    assert status.get_attribute("aria-live") == "polite"
 
 
 def test_another_word_form_finds_the_releases(page: Any, base_url: str) -> None:
@@ -209,4 +214,5 @@ def test_query_cost_counts_pagefind_bytes(built_site: Path) -> None:
     assert cost.query == "membangun"
     assert cost.result_count == 3
     assert 0 < cost.index_bytes < cost.total_bytes
+    assert cost.index_bytes < cost.total_gzip_bytes < cost.total_bytes
     assert cost.requests >= 5  # UI script and style, pagefind.js, WASM, index, fragments

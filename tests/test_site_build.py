@@ -366,3 +366,33 @@ def test_real_repository_builds_strict(tmp_path: Path) -> None:
     assert (site / "feeds" / "nasional.xml").is_file()
     assert not list(tmp_path.glob(".site.tmp-*"))
     assert filecmp.cmp(site / "assets" / "logo.png", LOGO, shallow=False)
+
+
+# --- mkdocs serve ------------------------------------------------------------------------------
+
+
+class _FakeServer:
+    def __init__(self) -> None:
+        self.watched: list[str] = []
+
+    def watch(self, path: str) -> None:
+        self.watched.append(path)
+
+
+def test_serve_builds_in_place_and_watches_content_and_regions(portal_repo: PortalRepo) -> None:
+    portal_repo.write_release()
+    site = portal_repo.root / "serve-site"
+    config = load_config(config_file=str(portal_repo.root / "mkdocs.yml"), site_dir=str(site))
+    config.plugins.on_startup(command="serve", dirty=False)
+    build(config, serve_url="http://127.0.0.1:8000/")
+    # `mkdocs serve` owns its temporary folder: the plugin neither redirects nor swaps it.
+    assert (site / "kota-bandung" / "2024" / "2024-05-18-rapat-koordinasi" / "index.html").is_file()
+    assert not list(portal_repo.root.glob(".serve-site.*"))
+    server = _FakeServer()
+    config.plugins.on_serve(server, config=config, builder=lambda: None)
+    assert server.watched == [
+        str(portal_repo.root / "content"),
+        str(portal_repo.root / "regions"),
+    ]
+    # Nothing was ever written into the sources.
+    assert sorted(p.name for p in (portal_repo.root / "docs").iterdir()) == ["tentang.md"]

@@ -306,6 +306,8 @@ def test_regions_offices_feeds_and_404_pages(rich_site: Path) -> None:
         assert (rich_site / url.removeprefix("https://portal.test/")).is_file(), url
     missing = parse(rich_site / "404.html")
     assert text(missing.xpath("//h1")[0]) == "Halaman tidak ditemukan"
+    assert missing.xpath('//meta[@name="robots"]/@content') == ["noindex"]
+    assert not missing.xpath('//link[@rel="canonical"]')
     assert (rich_site / "tentang" / "index.html").is_file()
     assert (rich_site / "panduan-kontributor" / "index.html").is_file()
 

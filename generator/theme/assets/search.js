@@ -133,6 +133,23 @@
     });
   }
 
+  // Announce the outcome of each search (Pagefind's message is not a live region). Only the
+  // final message is copied, after the results settle, so typing is not read out key by key.
+  var status = document.getElementById("cari-status");
+  if (status && "MutationObserver" in window) {
+    var announceTimer = null;
+    new MutationObserver(function () {
+      clearTimeout(announceTimer);
+      announceTimer = setTimeout(function () {
+        var message = root.querySelector(".pagefind-ui__message");
+        var text = message ? message.textContent.trim() : "";
+        if (text && status.textContent !== text) {
+          status.textContent = text;
+        }
+      }, 600);
+    }).observe(root, { childList: true, subtree: true, characterData: true });
+  }
+
   if (headerInput) {
     headerInput.value = state.q;
   }
