@@ -22,6 +22,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from html.parser import HTMLParser
 from types import MappingProxyType
 from typing import Any
 from urllib.parse import unquote
@@ -225,7 +226,7 @@ class Reference:
 
 
 _FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_CODE_SPAN_RE = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)", re.DOTALL)
+_CODE_SPAN_RE = re.compile(r"(`+)(?!`)(?:(?!\n[ \t]*\n).)*?(?<!`)\1(?!`)", re.DOTALL)
 _TAG_RE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)(?=[\s/>])((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
 _ATTRIBUTE_RE = re.compile(
     r"([^\s\"'<>/=]+)(?:\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'=<>`]+)))?", re.DOTALL
@@ -261,18 +262,20 @@ def _mask_code(text: str) -> str:
         return text
     if "```" in text or "~~~" in text:
         lines = text.split("\n")
-        fence: str | None = None
+        opened_at: int | None = None
+        fence = ""
         for index, line in enumerate(lines):
-            if fence is None:
+            if opened_at is None:
                 match = _FENCE_RE.match(line)
                 if match:
-                    fence = match.group(1)[0] * len(match.group(1))
-                    lines[index] = " " * len(line)
-            else:
-                stripped = line.strip()
-                if stripped.startswith(fence) and set(stripped) == {fence[0]}:
-                    fence = None
-                lines[index] = " " * len(line)
+                    opened_at, fence = index, match.group(1)
+                continue
+            stripped = line.strip()
+            if stripped.startswith(fence) and set(stripped) == {fence[0]}:
+                # a fence that is closed is code; an unclosed one is ordinary text
+                for code_line in range(opened_at, index + 1):
+                    lines[code_line] = " " * len(lines[code_line])
+                opened_at = None
         text = "\n".join(lines)
     if "`" in text:
         text = _CODE_SPAN_RE.sub(lambda span: _blank(span.group()), text)
@@ -409,6 +412,7 @@ def inspect_body(markdown_text: str, rel_path: str, first_line: int) -> list[Dia
                     Severity.WARNING,
                 )
             )
+    problems.extend(_rendered_scheme_problems(markdown_text, rel_path, first_line, problems))
     for tag in _iter_tags(masked):
         line, col = positions.at(tag.offset)
         if tag.name not in ALLOWED_TAGS:
@@ -532,6 +536,59 @@ def _bracket_problem(text: str) -> tuple[int, str] | None:
             "dengan cepat; tutup dengan ']' atau tulis '\\[' untuk tanda kurung biasa"
         )
     return None
+
+
+#: Schemes that run code or read local data. A body that mentions one, however disguised
+#: (character references, tabs), is also rendered once during validation, so that a form of
+#: link the source scan does not recognise still gets its MD001 instead of silent removal.
+_DANGEROUS_SCHEME_RE = re.compile(r"(?:javascript|vbscript|livescript|data|file|blob):")
+
+
+class _UrlAttributes(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.urls.extend(v for n, v in attrs if n in _URL_ATTRIBUTES and v is not None)
+
+
+def _rendered_scheme_problems(
+    text: str, rel_path: str, first_line: int, reported: list[Diagnostic]
+) -> list[Diagnostic]:
+    if "&" in text or "\t" in text or "\r" in text:
+        normalized = _URL_NOISE_RE.sub("", html.unescape(text)).lower()
+    else:  # nothing can hide a scheme but a line break
+        normalized = text.lower().replace("\n", "")
+    if not _DANGEROUS_SCHEME_RE.search(normalized):
+        return []
+    converter = _markdown()
+    try:
+        raw_html = converter.reset().convert(text)
+    finally:
+        converter.reset()
+    parser = _UrlAttributes()
+    parser.feed(raw_html)
+    parser.close()
+    bad = [u for u in parser.urls if (url_scheme(u) or "https") not in ALLOWED_SCHEMES]
+    already = sum(d.code == "MD001" for d in reported)
+    problems: list[Diagnostic] = []
+    positions = _Positions(text, first_line)
+    for url in bad[already:]:
+        scheme = url_scheme(url)
+        offset = text.find(url[:12]) if url[:12] else -1
+        line, col = positions.at(offset) if offset >= 0 else (first_line, 1)
+        problems.append(
+            Diagnostic(
+                rel_path,
+                line,
+                col,
+                "MD001",
+                f"alamat dengan skema '{scheme}:' tidak diizinkan dan akan dihapus; "
+                "gunakan alamat http://, https://, mailto: atau jalur relatif",
+            )
+        )
+    return problems
 
 
 def _nth_index(text: str, needle: str, n: int) -> int:

@@ -55,6 +55,9 @@ MAX_TAG_CHARS = 40
 MAX_SHORT_TEXT_CHARS = 200
 MAX_ALT_CHARS = 250
 MAX_NOTE_CHARS = 1000
+#: Dates outside this range are typing mistakes (and year 1 breaks feed date arithmetic).
+MIN_YEAR = 1945
+MAX_YEAR = 2199
 
 #: Image formats a region folder may hold, by extension, with the MIME type their bytes must
 #: show. GIF (animation, poor compression) and SVG (can carry scripts) are refused.
@@ -742,6 +745,8 @@ def parse_moment(value: str, tz: ZoneInfo) -> datetime | tuple[int, str]:
             '(mis. "2024-05-18T16:30:00+07:00")'
         )
     year, month, day, hour, minute = (int(g) for g in match.groups()[:5])
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        return 0, f"tahun {year} di luar rentang yang masuk akal ({MIN_YEAR}-{MAX_YEAR})"
     if not 1 <= month <= 12:
         return 5, f"bulan '{match.group(2)}' tidak ada; bulan ditulis 01 sampai 12"
     try:

@@ -213,9 +213,7 @@ def test_removed_release_is_a_warning(git_repo: PortalRepo) -> None:
     root = git_repo.root
     git(root, "rm", "--quiet", BAD)
     problems = run_check(git_repo.settings(), [], changed_from="main")
-    assert [(d.path, d.code, d.severity.value) for d in problems] == [
-        (BAD, "REL035", "warning")
-    ]
+    assert [(d.path, d.code, d.severity.value) for d in problems] == [(BAD, "REL035", "warning")]
 
 
 def test_registry_change_checks_the_whole_archive(git_repo: PortalRepo) -> None:
@@ -225,3 +223,90 @@ def test_registry_change_checks_the_whole_archive(git_repo: PortalRepo) -> None:
     problems = run_check(git_repo.settings(), [], changed_from="main")
     # the old problem in kota-bandung is reported: a registry change may break any release
     assert {(d.path, d.code) for d in problems} == {(BAD, "REL018")}
+
+
+def test_every_bad_input_of_the_issue_in_one_run(portal_repo: PortalRepo) -> None:
+    """Issue 2, "portal check … must catch at least": one file per case, one run."""
+    import time
+
+    folder = portal_repo.root / "content" / "kota-bandung" / "2024"
+    good = portal_repo.write_release().read_text(encoding="utf-8")
+
+    def put(name: str, data: str | bytes) -> str:
+        path = Path(os.path.normpath(folder / name))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        path.write_bytes(data)
+        return path.relative_to(portal_repo.root).as_posix()
+
+    def variant(old: str, new: str) -> str:
+        assert old in good
+        return good.replace(old, new)
+
+    title = 'title: "Rapat Koordinasi Kehumasan"'
+    cases = {
+        put("2024-05-18-latin1.md", variant(title, "title: caf\xe9").encode("latin-1")): (
+            "FILE005",
+            2,
+        ),
+        put("2024-05-18-nul.md", variant(title, "title: a\x00b")): ("FILE004", 2),
+        put("2024-05-18-kontrol.md", variant(title, "title: a\x07b")): ("FILE007", 2),
+        put("2024-05-18-bidi.md", variant(title, "title: a\u202eb")): ("FILE006", 2),
+        put("2024-05-18-besar.md", good + "kata " * 50_000): ("FILE003", 1),
+        put("2024-05-18-tanpa-fm.md", "# Judul\n"): ("REL001", 1),
+        put("2024-05-18-tak-ditutup.md", good.replace("\n---\n", "\n", 1)[:60]): ("REL002", 1),
+        put("2024-05-18-tag.md", variant(title, "title: !!python/object:os.system x")): (
+            "YAML002",
+            2,
+        ),
+        put("2024-05-18-anchor.md", variant(title, "title: &a x")): ("YAML003", 2),
+        put("2024-05-18-ganda.md", variant("category: pemerintahan", "category: a\ntitle: b")): (
+            "YAML004",
+            6,
+        ),
+        put("2024-05-18-no.md", good.replace("---\n\n", "draft: NO\n---\n\n")): ("REL018", 6),
+        put("2024-05-18-tgl.md", variant('"2024-05-18 16:30"', '"2024-02-30 16:30"')): (
+            "REL012",
+            3,
+        ),
+        put("2024-05-18-beda.md", variant('"2024-05-18 16:30"', '"2024-05-19 16:30"')): (
+            "REL013",
+            3,
+        ),
+        put("2024-05-18-kategori.md", variant("category: pemerintahan", "category: x")): (
+            "REL015",
+            5,
+        ),
+        put("2024-05-18-jenis.md", good.replace("---\n\n", "type: opini\n---\n\n")): ("REL016", 6),
+        put(
+            "2024-05-18-vonis.md",
+            good.replace(
+                "---\n\n",
+                "type: klarifikasi-hoaks\nclaim: {text: x, verdict: palsu}\n---\n\n",
+            ),
+        ): ("REL022", 7),
+        put("2024-05-18-Huruf.md", good): ("REL031", 1),
+        put("2024-05-18-gambar.md", good.replace("---\n\n", "image: ../../x.png\n---\n\n")): (
+            "IMG002",
+            6,
+        ),
+        put("2024-05-18-js.md", good + "\n[x](&#106;avascript:alert(1))\n"): ("MD001", 10),
+        put("2024-05-18-html.md", good + "\n<iframe src=x></iframe>\n"): ("MD002", 10),
+        put("2024-05-18-sarang.md", good + "\n" + "[" * 3000 + "\n"): ("MD004", 10),
+        put("../2023/2024-05-18-rapat-koordinasi.md", good): ("REL034", 1),
+    }
+    link = folder / "2024-05-18-tautan.md"
+    link.symlink_to(folder / "2024-05-18-rapat-koordinasi.md")
+    cases[link.relative_to(portal_repo.root).as_posix()] = ("FILE002", 1)
+    started = time.monotonic()
+    done = portal(portal_repo.root, "check")
+    assert time.monotonic() - started < 20
+    assert done.returncode == 1 and "Traceback" not in done.stdout + done.stderr
+    reported = {
+        (m["path"], m["code"], int(m["line"]))
+        for m in map(LINE_RE.match, done.stdout.splitlines())
+        if m
+    }
+    for path, (code, line) in cases.items():
+        assert (path, code, line) in reported, (path, code, line)

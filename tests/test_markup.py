@@ -190,10 +190,10 @@ def test_url_scheme_sees_through_obfuscation() -> None:
     ],
 )
 def test_pathological_nesting_is_rejected_quickly(body: str) -> None:
-    started = time.perf_counter()
+    started = time.process_time()
     problems = inspect_body(body, "content/a.md", 1)
     assert [p.code for p in problems][:1] == ["MD004"]
-    assert time.perf_counter() - started < 0.5
+    assert time.process_time() - started < 0.5
 
 
 def test_what_the_budget_accepts_renders_fast() -> None:
@@ -207,7 +207,17 @@ def test_what_the_budget_accepts_renders_fast() -> None:
     far = ("[" + "kata " * 1000 + "](x)\n\n") * (MAX_BRACKET_SCAN // 5010)
     for body in (unclosed, nested, far):
         assert inspect_body(body, "content/a.md", 1) == []
-        started = time.perf_counter()
+        started = time.process_time()
         render_body(body, source_dir="a/2024", url_prefix="")
-        assert time.perf_counter() - started < 2.0
+        assert time.process_time() - started < 2.0
     assert [p.code for p in inspect_body(unclosed * 2, "content/a.md", 1)] == ["MD004"]
+
+
+def test_unusual_link_forms_are_caught_by_rendering_once() -> None:
+    # The source scan does not read these as links; Python-Markdown does. The rendered
+    # second opinion reports them where the URL starts.
+    for body in ("[a](javascript:alert(1)<a href=)>", "[a](javascript:alert(1) x)"):
+        assert not any(url_scheme(r.url) == "javascript" for r in find_references(body))
+        problems = inspect_body(body, "content/a.md", 7)
+        assert [(p.code, p.line, p.col) for p in problems] == [("MD001", 7, 5)], body
+        assert hrefs(render(body)) in ([None], [])

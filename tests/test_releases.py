@@ -6,7 +6,6 @@ build and ``portal check`` run; diagnostics are compared as (code, line, col) pe
 
 from __future__ import annotations
 
-import os
 import struct
 import zlib
 from datetime import datetime
@@ -156,6 +155,7 @@ def test_date_must_match_the_file_name_in_local_time(portal_repo: PortalRepo) ->
         ('"2024-05-18"', 8),
         ('"18/05/2024 10:00"', 8),
         ('"2024-05-18T10:00:00"', 8),  # no offset
+        ('"0024-05-18 10:00"', 8),  # a typo for 2024
         ("[2024, 5]", 1),  # not text
     ],
 )
@@ -635,9 +635,8 @@ def test_scale_checking_is_linear(portal_repo: PortalRepo) -> None:
     folder = path.parent
     for index in range(2000):
         (folder / f"2024-05-18-rilis-{index}.md").write_text(source, encoding="utf-8")
-    started = time.perf_counter()
+    started = time.process_time()
     releases, problems = load(portal_repo)
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
     assert problems == [] and len(releases) == 2001
     assert elapsed < 10, elapsed
-    os.sync()

@@ -107,11 +107,13 @@ def result_titles(page: Any) -> list[str]:
         """() => {
             const message = document.querySelector('.pagefind-ui__message').textContent;
             const found = Number((message.match(/(\\d+) hasil/) || [0, 0])[1]);
-            const titles = document.querySelectorAll('.pagefind-ui__result-title').length;
-            return titles === Math.min(found, 10);
+            // While a result loads its data Pagefind shows a placeholder title (". . .").
+            const loading = document.querySelectorAll('.pagefind-ui__loading').length;
+            const titles = document.querySelectorAll('.pagefind-ui__result-link').length;
+            return loading === 0 && titles === Math.min(found, 10);
         }"""
     )
-    return [str(t) for t in page.locator(".pagefind-ui__result-title").all_inner_texts()]
+    return [str(t) for t in page.locator(".pagefind-ui__result-link").all_inner_texts()]
 
 
 def address_params(page: Any) -> dict[str, list[str]]:
