@@ -44,11 +44,13 @@ from feedgen.feed import FeedGenerator
 from feedgen.util import xml_elem
 
 from . import urls
+from .cache import BuildCache, BuildState, code_version, digest
 from .config import Settings
 from .diagnostics import UsageError
 from .markup import render_body
 from .model import Portal, Region, Release, ReleaseType
 from .timefmt import format_datetime
+from .writer import SiteWriter
 
 #: The year in every tag URI (RFC 4151 §2.1: a date at which the authority owned the host).
 #: Part of every GUID: never change it.
@@ -241,6 +243,56 @@ def build_feeds(portal: Portal, settings: Settings) -> dict[str, bytes]:
         files.update(builder.build(spec, withdrawn))
     files[urls.opml()] = build_opml(portal, base, specs)
     return dict(sorted(files.items()))
+
+
+def build_feeds_cached(
+    portal: Portal, settings: Settings, writer: SiteWriter, cache: BuildCache, state: BuildState
+) -> None:
+    """Write every feed file like :func:`build_feeds`, rebuilding only the feed sets whose
+    inputs changed since a build that is still in ``cache`` (issue 6).
+
+    A feed set's key covers its channel fields, the releases in its window (id and source
+    digest), the withdrawn releases in its scope (they move the channel date), the region and
+    category registry (names, labels, zones, offices shown in items), the settings and the
+    generator code. Equal key, equal bytes: so a cached file is reused as it is.
+    """
+    base = _require_base_url(settings)
+    builder = _FeedBuilder(portal, settings, base)
+    withdrawn = tuple(r for r in portal.releases if r.withdrawn is not None)
+    specs = feed_specs(portal)
+    common = digest(
+        code_version(),
+        base,
+        str(builder.limit),
+        portal.site_name,
+        repr(tuple(portal.regions.values())),
+        repr(tuple(portal.categories.values())),
+    )
+    for spec in specs:
+        chosen = spec.releases[: builder.limit]
+        key = digest(
+            common,
+            spec.group,
+            repr(spec.feed),
+            spec.html_url,
+            spec.description,
+            spec.author,
+            spec.timezone,
+            *(f"{r.id}@{r.digest}" if r.digest else repr(r) for r in chosen),
+            "|",
+            *(f"{r.id}@{r.digest}" if r.digest else repr(r) for r in withdrawn if spec.in_scope(r)),
+        )
+        paths = (spec.feed.rss, spec.feed.atom, spec.feed.json)
+        entries = {path: cache.feed_path(digest(key, path)) for path in paths}
+        for path, entry in entries.items():
+            state.feeds[path] = entry.name
+        if all(entry.is_file() for entry in entries.values()):
+            for path, entry in entries.items():
+                writer.place(path, entry)
+            continue
+        for path, data in sorted(builder.build(spec, withdrawn).items()):
+            BuildCache.keep(writer.write(path, data), entries[path])
+    writer.write(urls.opml(), build_opml(portal, base, specs))
 
 
 def tag_uri(base_url: str, specific: str) -> str:

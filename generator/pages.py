@@ -21,6 +21,7 @@ from functools import cached_property, partial
 from types import MappingProxyType
 
 from . import urls
+from .cache import digest
 from .config import Settings
 from .model import (
     ISLAND_GROUPS,
@@ -142,6 +143,12 @@ class ArchiveIndex:
         return tuple(chosen)
 
 
+def _token(release: Release) -> str:
+    """Identity and content of a release as a cache-key part: its id and source digest (the
+    sha256 of its source and image bytes), or its full value when it has no digest."""
+    return f"{release.id}@{release.digest}" if release.digest else repr(release)
+
+
 def page_count(total: int, page_size: int) -> int:
     return max(1, math.ceil(total / max(page_size, 1)))
 
@@ -254,6 +261,86 @@ class PortalPages:
         yield PageJob("feeds", urls.feeds_page(), "RSS", in_nav=True)
         if self.with_search_page:
             yield PageJob("search", urls.search_page(), "Cari")
+
+    # --- cache keys -----------------------------------------------------------------------
+
+    @cached_property
+    def registry_digest(self) -> str:
+        """Every region and category record, and the settings every page shows."""
+        return digest(
+            repr(tuple(self.portal.regions.values())),
+            repr(tuple(self.portal.categories.values())),
+            self.settings.site_name,
+            self.base_url,
+            str(self.page_size),
+        )
+
+    def input_digest(self, job: PageJob) -> str:
+        """Digest of everything the body and head of ``job`` are made from (issue 6).
+
+        Release pages: the release itself (its source and image digest), its region, province
+        and category, and the neighbours and related releases it shows with their regions and
+        categories. Listing pages: the releases on that page, the number of pages, and the
+        region/category registry (every list item shows a region name and a category label).
+        The theme, configuration and generator code are added by the caller (the shell).
+        """
+        if job.kind == "release":
+            return self._release_digest(self._releases_by_id[job.key])
+        listing: Sequence[Release]
+        extra: list[str] = []
+        portal = self.portal
+        if job.kind == "region":
+            region = portal.regions[job.key]
+            listing = self.index.listing_of(region)
+            if region.kind is RegionKind.PROVINSI and job.page == 1:
+                extra.extend(_token(r) for r in portal.releases_of_region(region.id)[:HOME_HOAXES])
+                extra.extend(
+                    f"{child.id}={self._region_counts.get(child.id, 0)}"
+                    for child in portal.children(region.id)
+                )
+        elif job.kind == "category":
+            listing = portal.releases_in_category(job.key)
+        elif job.kind == "type":
+            listing = portal.releases_of_type(ReleaseType(job.key))
+        elif job.kind == "tag":
+            listing = portal.releases_with_tag(job.key)
+        elif job.kind == "month":
+            listing = portal.releases_in_month(job.key)
+        else:
+            raise ValueError(f"{job.kind}: page kind has no input digest")
+        shown = page_slice(listing, job.page, self.page_size)
+        return digest(
+            "listing",
+            job.kind,
+            job.key,
+            str(job.page),
+            job.url,
+            job.title,
+            str(page_count(len(listing), self.page_size)),
+            self.registry_digest,
+            *(_token(r) for r in shown),
+            "|",
+            *extra,
+        )
+
+    def _release_digest(self, release: Release) -> str:
+        inputs = self.release_inputs(release)
+        return digest(
+            "release",
+            release.url,
+            release.title,
+            _token(release),
+            repr(inputs.region),
+            repr(inputs.province),
+            repr(inputs.category),
+            _token(inputs.newer) if inputs.newer else "-",
+            _token(inputs.older) if inputs.older else "-",
+            *(_token(r) for r in inputs.related),
+            repr(sorted(inputs.regions.items())),
+            repr(sorted(inputs.categories.items())),
+            inputs.site_name,
+            inputs.base_url,
+        )
 
     # --- rendering ------------------------------------------------------------------------
 

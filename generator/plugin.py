@@ -28,6 +28,8 @@ import os
 from pathlib import Path
 from typing import Any, cast
 
+from jinja2 import Environment
+from mkdocs.commands.build import _build_page, _populate_page
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
@@ -37,11 +39,13 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
 from . import urls
+from .cache import BuildCache, BuildState, code_version, digest, files_digest, stable_text
 from .config import PortalPluginConfig, Settings, settings_from_plugin
 from .diagnostics import PortalError, Severity
 from .model import Portal
 from .pages import TAB_PAGES, PageJob, PortalPages
 from .pages_meta import LOGO_PATH
+from .render_pool import Progress, run_tasks
 from .writer import AtomicBuild, SiteWriter
 
 log = logging.getLogger("mkdocs.plugins.portal")
@@ -53,6 +57,41 @@ PORTAL_CSS = "assets/stylesheets/portal.css"
 MKDOCS_SITEMAPS = ("sitemap.xml", "sitemap.xml.gz")
 #: Docs pages in the "Tentang" tab, in this order; other docs pages follow alphabetically.
 ABOUT_PAGES = ("tentang.md", "panduan-kontributor.md")
+
+
+#: MkDocs settings that never show in a page (paths of this checkout, the server, this build's
+#: temporary folder); everything else in the configuration is part of every page's cache key.
+_CONFIG_KEYS_NOT_IN_PAGES = frozenset(
+    {
+        "config_file_path",
+        "docs_dir",
+        "site_dir",
+        "dev_addr",
+        "watch",
+        "strict",
+        "remote_branch",
+        "remote_name",
+        "validation",
+    }
+)
+
+
+def _rendered_by_mkdocs(job: PageJob) -> bool:
+    """Tab pages (part of the navigation) and the search page (the theme's ``cari.html``) go
+    through MkDocs' own page loop; every other generated page is rendered by the portal."""
+    return job.in_nav or job.kind == "search"
+
+
+def _nav_text(items: Any) -> str:
+    """Titles and URLs of the navigation as the theme shows them on every page."""
+    parts = []
+    for item in items:
+        children = getattr(item, "children", None)
+        url = getattr(item, "url", None)
+        parts.append(f"{type(item).__name__}:{item.title!r}:{url!r}")
+        if children:
+            parts.append("[" + _nav_text(children) + "]")
+    return "|".join(parts)
 
 
 class _WarningCounter(logging.Handler):
@@ -76,6 +115,11 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         self.pages: PortalPages | None = None
         self.atomic: AtomicBuild | None = None
         self._jobs: dict[str, PageJob] = {}
+        #: Generated pages outside the navigation: rendered (or reused) by the portal itself.
+        self._detached: list[PageJob] = []
+        self._files: Files | None = None
+        self._nav: Navigation | None = None
+        self._env: Environment | None = None
         self._warnings: _WarningCounter | None = None
 
     # --- lifecycle ------------------------------------------------------------------------
@@ -132,6 +176,10 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         self.pages = None
         self.atomic = None
         self._jobs = {}
+        self._detached = []
+        self._files = None
+        self._nav = None
+        self._env = None
 
     def _configure_theme(self, config: MkDocsConfig) -> None:
         theme = config.theme
@@ -186,11 +234,24 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
             if existing is not None:
                 log.info(f"{job.src_uri}: digantikan oleh halaman buatan portal")
                 files.remove(existing)
-            inclusion = InclusionLevel.INCLUDED if job.in_nav else InclusionLevel.NOT_IN_NAV
-            files.append(File.generated(config, job.src_uri, content="", inclusion=inclusion))
             self._jobs[job.src_uri] = job
+            if _rendered_by_mkdocs(job):
+                inclusion = InclusionLevel.INCLUDED if job.in_nav else InclusionLevel.NOT_IN_NAV
+                files.append(File.generated(config, job.src_uri, content="", inclusion=inclusion))
+            else:
+                # Rendered by the portal itself in on_post_build: cached, on every core.
+                self._detached.append(job)
         self._add_images(files, config)
+        self._files = files
         return files
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        self._nav = nav
+        return nav
+
+    def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
+        self._env = env
+        return env
 
     def _add_images(self, files: Files, config: MkDocsConfig) -> None:
         """Release images keep their path below ``content/`` (``/<region>/<YYYY>/<file>``)."""
@@ -273,24 +334,22 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         assert self.portal is not None and self.settings is not None and self.pages is not None
-        from .feeds import build_feeds
+        from .feeds import build_feeds_cached
         from .sitemap import build_sitemaps
 
         site_dir = Path(config.site_dir)
         writer = SiteWriter(site_dir)
+        cache = BuildCache(self.settings.root / self.settings.cache_dir)
+        state = BuildState()
         try:
-            writer.write_all(build_feeds(self.portal, self.settings))
+            self._write_detached_pages(config, site_dir, cache, state)
+            build_feeds_cached(self.portal, self.settings, writer, cache, state)
             for name in MKDOCS_SITEMAPS:
                 writer.remove(name)
             page_urls = [*self.pages.page_urls(), *self._other_page_urls(config)]
             writer.write_all(build_sitemaps(self.portal, self.settings, page_urls))
             if self.settings.search:
-                from .search import index_site
-
-                report = index_site(site_dir, self.settings)
-                log.info(
-                    f"Indeks pencarian: {report.pages_indexed} halaman, {report.index_bytes} bita"
-                )
+                self._search_index(site_dir, cache, state)
         except PortalError as exc:
             raise PluginError(exc.format()) from None
         warnings = self._warnings.count if self._warnings is not None else 0
@@ -301,6 +360,79 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
             self.atomic.commit()
             config.site_dir = str(self.atomic.site_dir)
             self.atomic = None
+        cache.commit(state)
+
+    # --- detached pages: cached, parallel -------------------------------------------------
+
+    def _shell_digest(self, config: MkDocsConfig) -> str:
+        """Everything every generated page shares: theme templates and options, the MkDocs
+        configuration, the navigation (titles and URLs of the tabs) and the generator code."""
+        assert self._nav is not None
+        settings = {
+            key: value for key, value in config.items() if key not in _CONFIG_KEYS_NOT_IN_PAGES
+        }
+        return digest(
+            code_version(),
+            stable_text(settings),
+            files_digest([Path(d) for d in config.theme.dirs], (".html", ".xml", ".js")),
+            _nav_text(self._nav.items),
+        )
+
+    def _write_detached_pages(
+        self, config: MkDocsConfig, site_dir: Path, cache: BuildCache, state: BuildState
+    ) -> None:
+        """Write every generated page outside the navigation: reused from the cache when its
+        key is unchanged, else rendered through the theme exactly as MkDocs would."""
+        assert self.pages is not None
+        shell = self._shell_digest(config)
+        todo: list[tuple[PageJob, str]] = []
+        progress = Progress("Halaman dari cache", len(self._detached))
+        for job in self._detached:
+            key = digest(shell, self.pages.input_digest(job))
+            state.pages[job.url] = key
+            if not cache.reuse(cache.page_path(key), site_dir / job.url / "index.html"):
+                todo.append((job, key))
+            progress.advance(1)
+        progress.close()
+        reused = len(self._detached) - len(todo)
+        log.info(f"Halaman: {reused} dipakai ulang dari cache, {len(todo)} dirender")
+        assert self._files is not None and self._nav is not None and self._env is not None
+        files, nav, env = self._files, self._nav, self._env
+        doc_files = files.documentation_pages()
+
+        def render(index: int) -> None:
+            job, key = todo[index]
+            page = Page(None, File.generated(config, job.src_uri, content=""), config)
+            page.file.inclusion = InclusionLevel.NOT_IN_NAV
+            _populate_page(page, config, files)
+            _build_page(page, config, doc_files, nav, env)
+            cache.keep(Path(page.file.abs_dest_path), cache.page_path(key))
+
+        _, worker_warnings = run_tasks(
+            len(todo), render, label="Merender halaman", parallel=self.command != "serve"
+        )
+        if worker_warnings:
+            # Re-reported here so that MkDocs' own strict-mode counter sees them too.
+            log.warning(f"{worker_warnings} peringatan saat merender halaman (lihat di atas)")
+
+    def _search_index(self, site_dir: Path, cache: BuildCache, state: BuildState) -> None:
+        """Pagefind reads every HTML page; when none changed, the previous bundle is reused."""
+        assert self.settings is not None
+        from .search import PAGEFIND_DIR, index_site
+
+        parts: list[str] = []
+        keyed = {url + "index.html": key for url, key in state.pages.items()}
+        for path in sorted(site_dir.rglob("*.html")):
+            rel = path.relative_to(site_dir).as_posix()
+            key = keyed.get(rel)
+            parts.append(f"{rel}={key if key is not None else digest(path.read_bytes())}")
+        state.search = digest(code_version(), *parts)
+        if cache.reuse_search(state.search, site_dir / PAGEFIND_DIR):
+            log.info("Indeks pencarian: tidak ada halaman yang berubah; indeks lama dipakai")
+            return
+        report = index_site(site_dir, self.settings)
+        cache.keep_search(state.search, site_dir / PAGEFIND_DIR)
+        log.info(f"Indeks pencarian: {report.pages_indexed} halaman, {report.index_bytes} bita")
 
     def _other_page_urls(self, config: MkDocsConfig) -> list[str]:
         """URLs of the docs pages (Tentang, Panduan) for the sitemap."""

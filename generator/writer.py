@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from .cache import place_file
 from .diagnostics import PortalError
 
 
@@ -123,6 +124,22 @@ class SiteWriter:
         try:
             with open(target, "xb") as handle:
                 handle.write(data)
+        except FileExistsError as exc:
+            raise OutputError(
+                f"{rel_path}: berkas keluaran sudah ada (dua tahap menulis ke sini)"
+            ) from exc
+        self._written.add(rel_path)
+        return target
+
+    def place(self, rel_path: str, source: Path) -> Path:
+        """Like :meth:`write`, with the bytes of an existing file (a cache entry), linked where
+        the file system allows (see :func:`generator.cache.place_file`)."""
+        if rel_path in self._written:
+            raise OutputError(f"{rel_path}: berkas keluaran ditulis dua kali")
+        target = self.target(rel_path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            place_file(source, target)
         except FileExistsError as exc:
             raise OutputError(
                 f"{rel_path}: berkas keluaran sudah ada (dua tahap menulis ke sini)"

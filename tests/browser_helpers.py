@@ -1,17 +1,16 @@
-"""Helpers for the search tests: a small real Material site that follows the search contract,
-and Chromium launched by Playwright from Debian's /usr/bin/chromium (never downloaded).
+"""Helpers for the search tests: two real sites and Chromium from Debian (never downloaded).
 
-The contract site is built by a real ``mkdocs build`` with the Material theme and the portal's
-theme folder (``generator/theme``). Until the portal plugin renders release pages, its pages are
-hand-written HTML that follow ARCHITECTURE.md's search contract; the Material header is
-overridden the way the portal's own ``partials/header.html`` must do it (see
-``header_with_search_box``), because Material only includes ``partials/search.html`` when its
-own lunr search plugin is on.
+* The *contract site* is a plain Material build (no portal plugin) of hand-written pages that
+  follow ARCHITECTURE.md's search contract, with the portal's theme folder: it checks the search
+  pieces of the theme on their own. Its header is Material's with the lunr block replaced by
+  ``partials/search.html`` (``header_with_search_box``), as the portal's header does, because
+  Material only includes that partial when its own lunr search plugin is on.
+* The *portal site* is a ``conftest.PortalRepo`` with ``PORTAL_RELEASES`` built by the portal
+  plugin with ``search: true``: what the browser tests drive.
 """
 
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
 import sys
@@ -221,21 +220,8 @@ def mkdocs_build(config: Path) -> Path:
     return config.parent / "site"
 
 
-def visible_titles(text: str) -> list[str]:
-    """Release titles of CONTRACT_RELEASES that occur in ``text``, in CONTRACT_RELEASES order."""
-    return [release.title for release in CONTRACT_RELEASES if release.title in text]
-
-
 def launch_args() -> list[str]:
     return list(CHROMIUM_ARGS)
-
-
-_NUMBER = re.compile(r"\d+")
-
-
-def first_number(text: str) -> int:
-    match = _NUMBER.search(text)
-    return int(match.group()) if match else 0
 
 
 # --- The real portal: a PortalRepo built by `mkdocs build` with the portal plugin -----------

@@ -1,0 +1,276 @@
+"""The build cache: content-addressed outputs and parsed releases under ``.cache/portal/``.
+
+Issue 6: a rebuild must cost what changed, not what exists. Everything here is keyed by a
+digest of *all* the inputs of the thing cached, never by a timestamp, so a stale entry can only
+be missed, never served:
+
+* **Pages** (``pages/<kk>/<key>.html``): the finished HTML of one generated page. The key
+  (:meth:`generator.pages.PortalPages.input_digest` plus the *shell digest*) covers what the
+  page shows (the release's source and image bytes, its region, province and category, the
+  neighbours and related releases it links to; for listings the releases on that page and the
+  region/category registry), the theme and MkDocs configuration, the navigation, and the
+  generator's own code (:func:`code_version`). Reused pages are hard-linked into the new
+  build folder (copied where links are impossible), so unchanged pages cost one ``link()``.
+* **Feeds** (``feeds/<kk>/<key>``): the bytes of one feed file, keyed by its feed set's inputs.
+* **Search** (``pagefind/<key>/``): the Pagefind bundle of a set of indexed pages, keyed by
+  the keys (or byte digests) of every HTML page in the site; reused when no page changed.
+* **Releases** (``releases.pickle``): parsed and validated releases keyed by the source bytes'
+  digest, the digests of the images they use, their region record, the categories, the
+  settings that influence validation and :func:`code_version`.
+
+The cache is never needed for correctness: deleting ``.cache/portal/`` gives a byte-identical
+build, only slower. Entries not used by the latest build are removed at its end (``state``
+remembers which), so the cache does not grow without bound.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import json
+import os
+import pickle
+import shutil
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+#: Bump to invalidate every cache entry on a format change of the cache itself.
+CACHE_FORMAT = "1"
+#: Packages whose code shapes the output; their versions are part of :func:`code_version`.
+OUTPUT_PACKAGES = (
+    "mkdocs",
+    "mkdocs-material",
+    "markdown",
+    "pymdown-extensions",
+    "jinja2",
+    "nh3",
+    "feedgen",
+    "pagefind",
+)
+_GENERATOR_DIR = Path(__file__).resolve().parent
+_STATE_FILE = "state.json"
+
+
+def digest(*parts: str | bytes) -> str:
+    """sha256 over length-prefixed parts (so that ``("ab", "c") != ("a", "bc")``)."""
+    hasher = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        hasher.update(len(data).to_bytes(8, "big"))
+        hasher.update(data)
+    return hasher.hexdigest()
+
+
+@cache
+def code_version() -> str:
+    """Digest of the generator's own source (Python and theme files) and of the versions of
+    the packages that shape the output: any code change invalidates every cached output."""
+    parts: list[str | bytes] = [CACHE_FORMAT]
+    for path in sorted(_GENERATOR_DIR.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts and not path.is_symlink():
+            parts.append(path.relative_to(_GENERATOR_DIR).as_posix())
+            parts.append(path.read_bytes())
+    for name in OUTPUT_PACKAGES:
+        try:
+            version = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            version = "-"
+        parts.append(f"{name}=={version}")
+    return digest(*parts)
+
+
+def stable_text(value: Any) -> str:
+    """A text form of configuration values that is the same in every process and run.
+
+    ``repr`` of arbitrary objects can contain memory addresses; those objects are described by
+    their type and, when they have one, their own configuration mapping.
+    """
+    if value is None or isinstance(value, bool | int | float | str):
+        return repr(value)
+    if isinstance(value, bytes):
+        return value.hex()
+    if isinstance(value, Path):
+        return repr(value.as_posix())
+    if isinstance(value, Mapping):
+        items = sorted((str(k), stable_text(v)) for k, v in value.items())
+        return "{" + ",".join(f"{k!r}:{v}" for k, v in items) + "}"
+    if isinstance(value, set | frozenset):
+        return "{" + ",".join(sorted(stable_text(v) for v in value)) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ",".join(stable_text(v) for v in value) + "]"
+    config = getattr(value, "config", None)
+    if isinstance(config, Mapping):
+        return f"<{type(value).__qualname__}:{stable_text(config)}>"
+    text = repr(value)
+    if " at 0x" in text:
+        return f"<{type(value).__qualname__}>"
+    return f"<{type(value).__qualname__}:{text}>"
+
+
+def files_digest(folders: Iterable[Path], suffixes: tuple[str, ...] | None = None) -> str:
+    """Digest of the names and bytes of the files below ``folders`` (e.g. theme templates)."""
+    parts: list[str | bytes] = []
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        parts.append(folder.as_posix())
+        for path in sorted(folder.rglob("*")):
+            if suffixes is not None and path.suffix not in suffixes:
+                continue
+            if path.is_file():
+                parts.append(path.relative_to(folder).as_posix())
+                parts.append(path.read_bytes())
+    return digest(*parts)
+
+
+def place_file(source: Path, target: Path) -> None:
+    """Put ``source``'s bytes at ``target``: a hard link, else (other device, no links) a copy.
+
+    Outputs are never modified in place (a build writes a new folder; MkDocs and the writer
+    create new files), so sharing the inode with the cache is safe.
+    """
+    try:
+        os.link(source, target)
+    except OSError as exc:
+        if exc.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP):
+            raise
+        shutil.copyfile(source, target)
+
+
+@dataclass
+class BuildState:
+    """What the previous build used (to drop unused entries and to reuse the search index)."""
+
+    pages: dict[str, str] = field(default_factory=dict)
+    feeds: dict[str, str] = field(default_factory=dict)
+    search: str = ""
+
+
+class BuildCache:
+    """One cache folder (``settings.root / settings.cache_dir``)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.pages_dir = root / "pages"
+        self.feeds_dir = root / "feeds"
+        self.search_dir = root / "pagefind"
+        self.previous = self._load_state()
+
+    # --- pages and feeds ------------------------------------------------------------------
+
+    def page_path(self, key: str) -> Path:
+        return self.pages_dir / key[:2] / f"{key}.html"
+
+    def feed_path(self, key: str) -> Path:
+        return self.feeds_dir / key[:2] / key
+
+    @staticmethod
+    def reuse(entry: Path, target: Path) -> bool:
+        """Place a cached entry at ``target``; False when the cache has no such entry."""
+        try:
+            place_file(entry, target)
+        except FileNotFoundError:
+            if not target.parent.is_dir():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                return BuildCache.reuse(entry, target)
+            return False
+        return True
+
+    @staticmethod
+    def keep(output: Path, entry: Path) -> None:
+        """Remember a freshly written output under its key (atomically; first writer wins)."""
+        if entry.exists():
+            return
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        temp = entry.with_name(f".{entry.name}.{os.getpid()}")
+        try:
+            place_file(output, temp)
+            os.replace(temp, entry)
+        finally:
+            if temp.exists():
+                temp.unlink()
+
+    # --- search index ---------------------------------------------------------------------
+
+    def reuse_search(self, key: str, target: Path) -> bool:
+        source = self.search_dir / key
+        if not (source / "pagefind-entry.json").is_file():
+            return False
+        for path in sorted(source.rglob("*")):
+            destination = target / path.relative_to(source)
+            if path.is_dir():
+                destination.mkdir(parents=True, exist_ok=True)
+            else:
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                place_file(path, destination)
+        return True
+
+    def keep_search(self, key: str, bundle: Path) -> None:
+        entry = self.search_dir / key
+        if (entry / "pagefind-entry.json").is_file():
+            return
+        temp = self.search_dir / f".{key}.{os.getpid()}"
+        shutil.rmtree(temp, ignore_errors=True)
+        for path in sorted(bundle.rglob("*")):
+            destination = temp / path.relative_to(bundle)
+            if path.is_dir():
+                destination.mkdir(parents=True, exist_ok=True)
+            else:
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                place_file(path, destination)
+        shutil.rmtree(entry, ignore_errors=True)
+        os.replace(temp, entry)
+
+    # --- releases -------------------------------------------------------------------------
+
+    def load_releases(self) -> dict[str, Any]:
+        try:
+            with open(self.root / "releases.pickle", "rb") as handle:
+                loaded = pickle.load(handle)
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError):
+            return {}
+        return loaded if isinstance(loaded, dict) else {}
+
+    def save_releases(self, entries: Mapping[str, Any]) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        temp = self.root / f".releases.pickle.{os.getpid()}"
+        with open(temp, "wb") as handle:
+            pickle.dump(dict(entries), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temp, self.root / "releases.pickle")
+
+    # --- state ----------------------------------------------------------------------------
+
+    def _load_state(self) -> BuildState:
+        try:
+            data = json.loads((self.root / _STATE_FILE).read_text(encoding="utf-8"))
+            return BuildState(
+                pages=dict(data["pages"]), feeds=dict(data["feeds"]), search=str(data["search"])
+            )
+        except (OSError, ValueError, KeyError, TypeError):
+            return BuildState()
+
+    def commit(self, state: BuildState) -> None:
+        """Record this build's entries and delete the previous build's that are now unused."""
+        used_pages = set(state.pages.values())
+        for key in set(self.previous.pages.values()) - used_pages:
+            self.page_path(key).unlink(missing_ok=True)
+        used_feeds = set(state.feeds.values())
+        for key in set(self.previous.feeds.values()) - used_feeds:
+            self.feed_path(key).unlink(missing_ok=True)
+        if self.previous.search and self.previous.search != state.search:
+            shutil.rmtree(self.search_dir / self.previous.search, ignore_errors=True)
+        self.root.mkdir(parents=True, exist_ok=True)
+        temp = self.root / f".{_STATE_FILE}.{os.getpid()}"
+        temp.write_text(
+            json.dumps(
+                {"pages": state.pages, "feeds": state.feeds, "search": state.search},
+                sort_keys=True,
+            ),
+            encoding="utf-8",
+        )
+        os.replace(temp, self.root / _STATE_FILE)
+        self.previous = state
