@@ -148,6 +148,10 @@ class BuildState:
     pages: dict[str, str] = field(default_factory=dict)
     feeds: dict[str, str] = field(default_factory=dict)
     search: str = ""
+    #: Digest of every output's key: equal means the published site would not change.
+    outputs: str = ""
+    #: Inode and mtime of the ``site/`` folder the build published.
+    site: list[int] = field(default_factory=list)
 
 
 class BuildCache:
@@ -248,7 +252,11 @@ class BuildCache:
         try:
             data = json.loads((self.root / _STATE_FILE).read_text(encoding="utf-8"))
             return BuildState(
-                pages=dict(data["pages"]), feeds=dict(data["feeds"]), search=str(data["search"])
+                pages=dict(data["pages"]),
+                feeds=dict(data["feeds"]),
+                search=str(data["search"]),
+                outputs=str(data["outputs"]),
+                site=[int(n) for n in data["site"]],
             )
         except (OSError, ValueError, KeyError, TypeError):
             return BuildState()
@@ -267,7 +275,13 @@ class BuildCache:
         temp = self.root / f".{_STATE_FILE}.{os.getpid()}"
         temp.write_text(
             json.dumps(
-                {"pages": state.pages, "feeds": state.feeds, "search": state.search},
+                {
+                    "pages": state.pages,
+                    "feeds": state.feeds,
+                    "search": state.search,
+                    "outputs": state.outputs,
+                    "site": state.site,
+                },
                 sort_keys=True,
             ),
             encoding="utf-8",

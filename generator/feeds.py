@@ -33,10 +33,11 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from pathlib import Path
+from typing import Any, overload
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -50,7 +51,6 @@ from .diagnostics import UsageError
 from .markup import render_body
 from .model import Portal, Region, Release, ReleaseType
 from .timefmt import format_datetime
-from .writer import SiteWriter
 
 #: The year in every tag URI (RFC 4151 §2.1: a date at which the authority owned the host).
 #: Part of every GUID: never change it.
@@ -232,45 +232,110 @@ def _region_spec(portal: Portal, region: Region, group: str) -> FeedSpec:
     )
 
 
-def build_feeds(portal: Portal, settings: Settings) -> dict[str, bytes]:
-    """Every feed file (RSS, Atom, JSON Feed) and the OPML, by site-relative path."""
+@dataclass
+class FeedCache:
+    """The build cache as the feeds stage uses it: which entry each feed file has (``state``)
+    and which freshly built files still have to be remembered (``pending``)."""
+
+    cache: BuildCache
+    state: BuildState
+    pending: dict[str, Path] = field(default_factory=dict)
+
+    def entries(self, key: str, spec: FeedSpec) -> dict[str, Path]:
+        """The cache entries of a feed set's three files (recorded as used by this build)."""
+        paths = (spec.feed.rss, spec.feed.atom, spec.feed.json)
+        entries = {path: self.cache.feed_path(digest(key, path)) for path in paths}
+        for path, entry in entries.items():
+            self.state.feeds[path] = entry.name
+        return entries
+
+    def keep(self, written: Mapping[str, Path]) -> None:
+        """Remember the files built (not reused) this time, once they are written."""
+        for path, entry in self.pending.items():
+            target = written.get(path)
+            if target is not None:
+                BuildCache.keep(target, entry)
+
+
+@overload
+def build_feeds(portal: Portal, settings: Settings) -> dict[str, bytes]: ...
+
+
+@overload
+def build_feeds(
+    portal: Portal,
+    settings: Settings,
+    cache: FeedCache,
+    contents: Mapping[str, str] | None = None,
+) -> dict[str, bytes | Path]: ...
+
+
+def build_feeds(
+    portal: Portal,
+    settings: Settings,
+    cache: FeedCache | None = None,
+    contents: Mapping[str, str] | None = None,
+) -> dict[str, bytes] | dict[str, bytes | Path]:
+    """Every feed file (RSS, Atom, JSON Feed) and the OPML, by site-relative path.
+
+    With ``cache`` (issue 6), a feed set whose inputs are unchanged since a build still in the
+    cache is not built again: its files are returned as the cached files' paths (same bytes).
+    A feed set's key covers its channel fields, the releases in its window (id and source
+    digest), the withdrawn releases in its scope (they move the channel date), the region and
+    category registry (names, labels, zones and offices shown in items), the settings and the
+    generator code. ``contents`` holds item contents (:func:`item_content_html`) already
+    rendered elsewhere (the plugin renders them on every core), by release id.
+    """
     base = _require_base_url(settings)
-    builder = _FeedBuilder(portal, settings, base)
+    builder = _FeedBuilder(portal, settings, base, contents)
     withdrawn = tuple(r for r in portal.releases if r.withdrawn is not None)
-    files: dict[str, bytes] = {}
+    files: dict[str, bytes | Path] = {}
     specs = feed_specs(portal)
-    for spec in specs:
+    keys = _feed_keys(portal, settings, specs, withdrawn) if cache is not None else None
+    for index, spec in enumerate(specs):
+        if cache is None or keys is None:
+            files.update(builder.build(spec, withdrawn))
+            continue
+        entries = cache.entries(keys[index], spec)
+        if all(entry.is_file() for entry in entries.values()):
+            files.update(entries)
+            continue
         files.update(builder.build(spec, withdrawn))
+        cache.pending.update(entries)
     files[urls.opml()] = build_opml(portal, base, specs)
     return dict(sorted(files.items()))
 
 
-def build_feeds_cached(
-    portal: Portal, settings: Settings, writer: SiteWriter, cache: BuildCache, state: BuildState
-) -> None:
-    """Write every feed file like :func:`build_feeds`, rebuilding only the feed sets whose
-    inputs changed since a build that is still in ``cache`` (issue 6).
-
-    A feed set's key covers its channel fields, the releases in its window (id and source
-    digest), the withdrawn releases in its scope (they move the channel date), the region and
-    category registry (names, labels, zones, offices shown in items), the settings and the
-    generator code. Equal key, equal bytes: so a cached file is reused as it is.
-    """
-    base = _require_base_url(settings)
-    builder = _FeedBuilder(portal, settings, base)
+def contents_needed(portal: Portal, settings: Settings, cache: FeedCache) -> list[Release]:
+    """Releases whose item content the next :func:`build_feeds` with ``cache`` will need (the
+    items of every feed set not in the cache), each once, in a stable order."""
     withdrawn = tuple(r for r in portal.releases if r.withdrawn is not None)
     specs = feed_specs(portal)
+    keys = _feed_keys(portal, settings, specs, withdrawn)
+    limit = max(settings.feed_items, 0)
+    needed: dict[str, Release] = {}
+    for spec, key in zip(specs, keys, strict=True):
+        if all(entry.is_file() for entry in cache.entries(key, spec).values()):
+            continue
+        for release in spec.releases[:limit]:
+            needed.setdefault(release.id, release)
+    return sorted(needed.values(), key=lambda r: r.id)
+
+
+def _feed_keys(
+    portal: Portal, settings: Settings, specs: Sequence[FeedSpec], withdrawn: Sequence[Release]
+) -> list[str]:
+    limit = max(settings.feed_items, 0)
     common = digest(
         code_version(),
-        base,
-        str(builder.limit),
+        settings.base_url,
+        str(limit),
         portal.site_name,
         repr(tuple(portal.regions.values())),
         repr(tuple(portal.categories.values())),
     )
-    for spec in specs:
-        chosen = spec.releases[: builder.limit]
-        key = digest(
+    return [
+        digest(
             common,
             spec.group,
             repr(spec.feed),
@@ -278,21 +343,45 @@ def build_feeds_cached(
             spec.description,
             spec.author,
             spec.timezone,
-            *(f"{r.id}@{r.digest}" if r.digest else repr(r) for r in chosen),
+            *(_token(r) for r in spec.releases[:limit]),
             "|",
-            *(f"{r.id}@{r.digest}" if r.digest else repr(r) for r in withdrawn if spec.in_scope(r)),
+            *(_token(r) for r in withdrawn if spec.in_scope(r)),
         )
-        paths = (spec.feed.rss, spec.feed.atom, spec.feed.json)
-        entries = {path: cache.feed_path(digest(key, path)) for path in paths}
-        for path, entry in entries.items():
-            state.feeds[path] = entry.name
-        if all(entry.is_file() for entry in entries.values()):
-            for path, entry in entries.items():
-                writer.place(path, entry)
-            continue
-        for path, data in sorted(builder.build(spec, withdrawn).items()):
-            BuildCache.keep(writer.write(path, data), entries[path])
-    writer.write(urls.opml(), build_opml(portal, base, specs))
+        for spec in specs
+    ]
+
+
+def _token(release: Release) -> str:
+    return f"{release.id}@{release.digest}" if release.digest else repr(release)
+
+
+def item_content_html(release: Release, region: Region, base: str) -> str:
+    """An item's content: the full sanitized body with absolute URLs, the image, the claim and
+    the corrections. A pure function of its arguments (rendered on every core by the plugin)."""
+    parts: list[str] = []
+    if release.image is not None:
+        parts.append(
+            f'<figure><img src="{html.escape(base + release.image.url)}" '
+            f'alt="{html.escape(release.image.alt)}"></figure>'
+        )
+    if release.claim is not None:
+        parts.append(
+            "<aside><p><strong>Klaim yang beredar:</strong> "
+            f"{html.escape(release.claim.text)}</p>"
+            f"<p><strong>Penilaian:</strong> {html.escape(release.claim.verdict.label)}"
+            "</p></aside>"
+        )
+    body = render_body(release.body_markdown, source_dir=release.source_dir, url_prefix=base)
+    parts.append(_absolute_fragments(body, base + release.url))
+    if release.updates:
+        notes = "".join(
+            f'<li><time datetime="{update.date.astimezone(region.tzinfo).isoformat()}">'
+            f"{html.escape(format_datetime(update.date.astimezone(region.tzinfo)))}</time>: "
+            f"{html.escape(update.note)}</li>"
+            for update in sorted(release.updates, key=lambda u: u.date)
+        )
+        parts.append(f"<section><h2>Pembaruan</h2><ul>{notes}</ul></section>")
+    return "\n".join(parts)
 
 
 def tag_uri(base_url: str, specific: str) -> str:
@@ -321,10 +410,17 @@ def _require_base_url(settings: Settings) -> str:
 class _FeedBuilder:
     """Builds feed files; renders each release's entry data once even if it is in 5 feeds."""
 
-    def __init__(self, portal: Portal, settings: Settings, base: str) -> None:
+    def __init__(
+        self,
+        portal: Portal,
+        settings: Settings,
+        base: str,
+        contents: Mapping[str, str] | None = None,
+    ) -> None:
         self.portal = portal
         self.settings = settings
         self.base = base
+        self.contents = contents or {}
         self.limit = max(settings.feed_items, 0)
         self._items: dict[str, _Item] = {}
 
@@ -379,41 +475,16 @@ class _FeedBuilder:
             published=release.date.astimezone(zone),
             updated=release.updated.astimezone(zone),
             creator=release.author or region.office_name,
-            content_html=self._content_html(release, region),
+            content_html=(
+                self.contents[release.id]
+                if release.id in self.contents
+                else item_content_html(release, region, self.base)
+            ),
             categories=tuple(_unique_categories(categories)),
             image_url=self.base + release.image.url if release.image else None,
         )
         self._items[release.id] = item
         return item
-
-    def _content_html(self, release: Release, region: Region) -> str:
-        """Full sanitized body with absolute URLs, the image, the claim and corrections."""
-        parts: list[str] = []
-        if release.image is not None:
-            parts.append(
-                f'<figure><img src="{html.escape(self.base + release.image.url)}" '
-                f'alt="{html.escape(release.image.alt)}"></figure>'
-            )
-        if release.claim is not None:
-            parts.append(
-                "<aside><p><strong>Klaim yang beredar:</strong> "
-                f"{html.escape(release.claim.text)}</p>"
-                f"<p><strong>Penilaian:</strong> {html.escape(release.claim.verdict.label)}"
-                "</p></aside>"
-            )
-        body = render_body(
-            release.body_markdown, source_dir=release.source_dir, url_prefix=self.base
-        )
-        parts.append(_absolute_fragments(body, self.base + release.url))
-        if release.updates:
-            notes = "".join(
-                f'<li><time datetime="{update.date.astimezone(region.tzinfo).isoformat()}">'
-                f"{html.escape(format_datetime(update.date.astimezone(region.tzinfo)))}</time>: "
-                f"{html.escape(update.note)}</li>"
-                for update in sorted(release.updates, key=lambda u: u.date)
-            )
-            parts.append(f"<section><h2>Pembaruan</h2><ul>{notes}</ul></section>")
-        return "\n".join(parts)
 
     def _xml(
         self,

@@ -325,22 +325,32 @@ class PortalPages:
 
     def _release_digest(self, release: Release) -> str:
         inputs = self.release_inputs(release)
+        region_text, category_text = self._region_text, self._category_text
         return digest(
             "release",
             release.url,
             release.title,
             _token(release),
-            repr(inputs.region),
-            repr(inputs.province),
-            repr(inputs.category),
+            region_text[inputs.region.id],
+            region_text[inputs.province.id] if inputs.province else "-",
+            category_text.get(release.category, "-") if inputs.category else "-",
             _token(inputs.newer) if inputs.newer else "-",
             _token(inputs.older) if inputs.older else "-",
             *(_token(r) for r in inputs.related),
-            repr(sorted(inputs.regions.items())),
-            repr(sorted(inputs.categories.items())),
+            *(region_text[region_id] for region_id in sorted(inputs.regions)),
+            *(category_text[category_id] for category_id in sorted(inputs.categories)),
             inputs.site_name,
             inputs.base_url,
         )
+
+    @cached_property
+    def _region_text(self) -> Mapping[str, str]:
+        """``repr`` of every region record, made once (it is part of many keys)."""
+        return {region_id: repr(region) for region_id, region in self.portal.regions.items()}
+
+    @cached_property
+    def _category_text(self) -> Mapping[str, str]:
+        return {key: repr(category) for key, category in self.portal.categories.items()}
 
     # --- rendering ------------------------------------------------------------------------
 

@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
 
@@ -42,7 +44,7 @@ from . import urls
 from .cache import BuildCache, BuildState, code_version, digest, files_digest, stable_text
 from .config import PortalPluginConfig, Settings, settings_from_plugin
 from .diagnostics import PortalError, Severity
-from .model import Portal
+from .model import Portal, Release
 from .pages import TAB_PAGES, PageJob, PortalPages
 from .pages_meta import LOGO_PATH
 from .render_pool import Progress, run_tasks
@@ -82,6 +84,25 @@ def _rendered_by_mkdocs(job: PageJob) -> bool:
     return job.in_nav or job.kind == "search"
 
 
+def _folder_identity(folder: Path) -> list[int]:
+    """Inode and modification time of a published folder (empty when it does not exist)."""
+    try:
+        info = os.stat(folder)
+    except OSError:
+        return []
+    return [info.st_ino, info.st_mtime_ns]
+
+
+def _tree_digest(folder: Path, exclude: tuple[str, ...] = ()) -> str:
+    """Names and bytes of every file below ``folder`` (what MkDocs itself wrote there)."""
+    parts = []
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder).as_posix()
+        if rel not in exclude and path.is_file():
+            parts.append(f"{rel}={digest(path.read_bytes())}")
+    return digest(*parts)
+
+
 def _nav_text(items: Any) -> str:
     """Titles and URLs of the navigation as the theme shows them on every page."""
     parts = []
@@ -92,6 +113,35 @@ def _nav_text(items: Any) -> str:
         if children:
             parts.append("[" + _nav_text(children) + "]")
     return "|".join(parts)
+
+
+class _Background(threading.Thread):
+    """A stage run beside the main thread; its exception is raised again by :meth:`reraise`."""
+
+    def __init__(self, target: Callable[..., None], *args: Any) -> None:
+        super().__init__(name="portal-search", daemon=True)
+        self._work = target
+        self._work_args = args
+        self.error: BaseException | None = None
+        self.started = False
+
+    def start(self) -> None:
+        self.started = True
+        super().start()
+
+    def join(self, timeout: float | None = None) -> None:
+        if self.started:
+            super().join(timeout)
+
+    def run(self) -> None:
+        try:
+            self._work(*self._work_args)
+        except BaseException as exc:  # handed to the main thread, which reports it
+            self.error = exc
+
+    def reraise(self) -> None:
+        if self.error is not None:
+            raise self.error
 
 
 class _WarningCounter(logging.Handler):
@@ -107,6 +157,9 @@ class _WarningCounter(logging.Handler):
 
 class PortalPlugin(BasePlugin[PortalPluginConfig]):
     supports_multiple_instances = False
+    #: False sends every generated page through MkDocs' own (serial, uncached) page loop; the
+    #: tests compare both ways byte for byte to prove the portal renders pages as MkDocs would.
+    render_outside_mkdocs = True
 
     def __init__(self) -> None:
         self.command: str | None = None
@@ -235,7 +288,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
                 log.info(f"{job.src_uri}: digantikan oleh halaman buatan portal")
                 files.remove(existing)
             self._jobs[job.src_uri] = job
-            if _rendered_by_mkdocs(job):
+            if _rendered_by_mkdocs(job) or not self.render_outside_mkdocs:
                 inclusion = InclusionLevel.INCLUDED if job.in_nav else InclusionLevel.NOT_IN_NAV
                 files.append(File.generated(config, job.src_uri, content="", inclusion=inclusion))
             else:
@@ -334,7 +387,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         assert self.portal is not None and self.settings is not None and self.pages is not None
-        from .feeds import build_feeds_cached
+        from . import feeds
         from .sitemap import build_sitemaps
 
         site_dir = Path(config.site_dir)
@@ -342,14 +395,39 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         cache = BuildCache(self.settings.root / self.settings.cache_dir)
         state = BuildState()
         try:
-            self._write_detached_pages(config, site_dir, cache, state)
-            build_feeds_cached(self.portal, self.settings, writer, cache, state)
-            for name in MKDOCS_SITEMAPS:
-                writer.remove(name)
+            feed_cache = feeds.FeedCache(cache, state)
+            page_keys = self._page_keys(config, state)
+            feed_items = feeds.contents_needed(self.portal, self.settings, feed_cache)
             page_urls = [*self.pages.page_urls(), *self._other_page_urls(config)]
-            writer.write_all(build_sitemaps(self.portal, self.settings, page_urls))
+            sitemap_files = build_sitemaps(self.portal, self.settings, page_urls)
+            state.outputs = digest(
+                code_version(),
+                repr(sorted(state.pages.items())),
+                repr(sorted(state.feeds.items())),
+                _tree_digest(site_dir, exclude=MKDOCS_SITEMAPS),
+                repr(sorted((path, digest(data)) for path, data in sitemap_files.items())),
+                f"search={self.settings.search}",
+            )
+            if self._unchanged(cache, state):
+                self._keep_previous_site(config, cache, state)
+                return
+            contents = self._write_detached_pages(config, site_dir, cache, page_keys, feed_items)
+            # Every HTML page is written: Pagefind (its own process) indexes them while this
+            # process writes the feeds and sitemaps, which are not HTML and not indexed.
+            search = _Background(self._search_index, site_dir, cache, state)
             if self.settings.search:
-                self._search_index(site_dir, cache, state)
+                search.start()
+            try:
+                feed_files = feeds.build_feeds(self.portal, self.settings, feed_cache, contents)
+                del contents  # free the item contents before the sitemaps
+                feed_cache.keep(writer.write_all(feed_files))
+                del feed_files
+                for name in MKDOCS_SITEMAPS:
+                    writer.remove(name)
+                writer.write_all(sitemap_files)
+            finally:
+                search.join()
+            search.reraise()
         except PortalError as exc:
             raise PluginError(exc.format()) from None
         warnings = self._warnings.count if self._warnings is not None else 0
@@ -359,7 +437,38 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         if self.atomic is not None:
             self.atomic.commit()
             config.site_dir = str(self.atomic.site_dir)
+            state.site = _folder_identity(self.atomic.site_dir)
             self.atomic = None
+        cache.commit(state)
+
+    def _unchanged(self, cache: BuildCache, state: BuildState) -> bool:
+        """True when every output would be byte-identical to the published ``site/``: the
+        previous build had the same keys for every output, and ``site/`` is still the folder
+        that build published (same inode and modification time)."""
+        previous = cache.previous
+        if self.atomic is None or (self._warnings is not None and self._warnings.count):
+            return False
+        if not previous.outputs or previous.outputs != state.outputs:
+            return False
+        if self.settings is not None and self.settings.search and not previous.search:
+            return False
+        return bool(previous.site) and previous.site == _folder_identity(self.atomic.site_dir)
+
+    def _keep_previous_site(
+        self, config: MkDocsConfig, cache: BuildCache, state: BuildState
+    ) -> None:
+        """Nothing changed: throw the temporary folder away and leave ``site/`` as it is."""
+        assert self.atomic is not None
+        log.info(
+            f"Tidak ada keluaran yang berubah ({len(state.pages)} halaman dari cache); "
+            "site/ dibiarkan apa adanya"
+        )
+        self.atomic.abort()
+        config.site_dir = str(self.atomic.site_dir)
+        self.atomic = None
+        self._detach_counter()
+        state.search = cache.previous.search
+        state.site = cache.previous.site
         cache.commit(state)
 
     # --- detached pages: cached, parallel -------------------------------------------------
@@ -378,42 +487,76 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
             _nav_text(self._nav.items),
         )
 
-    def _write_detached_pages(
-        self, config: MkDocsConfig, site_dir: Path, cache: BuildCache, state: BuildState
-    ) -> None:
-        """Write every generated page outside the navigation: reused from the cache when its
-        key is unchanged, else rendered through the theme exactly as MkDocs would."""
+    def _page_keys(self, config: MkDocsConfig, state: BuildState) -> list[tuple[PageJob, str]]:
+        """The cache key of every generated page outside the navigation (recorded in state)."""
         assert self.pages is not None
         shell = self._shell_digest(config)
-        todo: list[tuple[PageJob, str]] = []
-        progress = Progress("Halaman dari cache", len(self._detached))
+        keys = []
         for job in self._detached:
             key = digest(shell, self.pages.input_digest(job))
             state.pages[job.url] = key
+            keys.append((job, key))
+        return keys
+
+    def _write_detached_pages(
+        self,
+        config: MkDocsConfig,
+        site_dir: Path,
+        cache: BuildCache,
+        page_keys: list[tuple[PageJob, str]],
+        items: list[Release],
+    ) -> dict[str, str]:
+        """Write every generated page outside the navigation: reused from the cache when its
+        key is unchanged, else rendered through the theme exactly as MkDocs would. The same
+        workers render the feed items' contents the feeds stage will need; returned by id."""
+        assert self.pages is not None and self.portal is not None and self.settings is not None
+        from .feeds import item_content_html
+
+        todo: list[tuple[PageJob, str]] = []
+        progress = Progress("Halaman dari cache", len(page_keys))
+        for job, key in page_keys:
             if not cache.reuse(cache.page_path(key), site_dir / job.url / "index.html"):
                 todo.append((job, key))
             progress.advance(1)
         progress.close()
-        reused = len(self._detached) - len(todo)
+        reused = len(page_keys) - len(todo)
         log.info(f"Halaman: {reused} dipakai ulang dari cache, {len(todo)} dirender")
         assert self._files is not None and self._nav is not None and self._env is not None
         files, nav, env = self._files, self._nav, self._env
         doc_files = files.documentation_pages()
+        regions, base = self.portal.regions, self.settings.base_url
 
-        def render(index: int) -> None:
+        def render(index: int) -> str | None:
+            if index >= len(todo):
+                release = items[index - len(todo)]
+                return item_content_html(release, regions[release.region_id], base)
             job, key = todo[index]
-            page = Page(None, File.generated(config, job.src_uri, content=""), config)
-            page.file.inclusion = InclusionLevel.NOT_IN_NAV
+            page = Page(
+                None,
+                File.generated(
+                    config, job.src_uri, content="", inclusion=InclusionLevel.NOT_IN_NAV
+                ),
+                config,
+            )
             _populate_page(page, config, files)
             _build_page(page, config, doc_files, nav, env)
             cache.keep(Path(page.file.abs_dest_path), cache.page_path(key))
+            return None
 
-        _, worker_warnings = run_tasks(
-            len(todo), render, label="Merender halaman", parallel=self.command != "serve"
+        results, worker_warnings = run_tasks(
+            len(todo) + len(items),
+            render,
+            label="Merender halaman",
+            parallel=self.command != "serve",
         )
         if worker_warnings:
             # Re-reported here so that MkDocs' own strict-mode counter sees them too.
             log.warning(f"{worker_warnings} peringatan saat merender halaman (lihat di atas)")
+        contents: dict[str, str] = {}
+        for release, content in zip(items, results[len(todo) :], strict=True):
+            assert content is not None
+            contents[release.id] = content
+        return contents
 
     def _search_index(self, site_dir: Path, cache: BuildCache, state: BuildState) -> None:
         """Pagefind reads every HTML page; when none changed, the previous bundle is reused."""

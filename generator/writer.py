@@ -147,9 +147,16 @@ class SiteWriter:
         self._written.add(rel_path)
         return target
 
-    def write_all(self, files: Mapping[str, bytes]) -> None:
+    def write_all(self, files: Mapping[str, bytes] | Mapping[str, bytes | Path]) -> dict[str, Path]:
+        """Write every file (bytes, or an existing file to link: a cache entry); return where."""
+        written: dict[str, Path] = {}
         for rel_path in sorted(files):
-            self.write(rel_path, files[rel_path])
+            data = files[rel_path]
+            if isinstance(data, Path):
+                written[rel_path] = self.place(rel_path, data)
+            else:
+                written[rel_path] = self.write(rel_path, data)
+        return written
 
     def remove(self, rel_path: str) -> None:
         """Delete a file MkDocs produced that the portal replaces (e.g. its own sitemap)."""

@@ -1,0 +1,143 @@
+"""WCAG 2.1 AA in a real browser: axe-core in Debian's Chromium on the built fixture portal.
+
+The fixture portal of ``test_html_validity.py`` (every page kind and editorial state, and a
+release written as offices write) is built by a real ``mkdocs build``, served on 127.0.0.1 and
+opened in headless Chromium (Playwright, never a downloaded browser) at a phone size and a
+desktop size. axe-core, pinned in ``tools/package.json`` (installed by ``make test`` through
+``npm ci --prefix tools``), is injected into each page and run with the WCAG 2.0/2.1 A and AA
+rules: contrast of text, badges, verdict boxes and links; links told apart from text by more
+than colour; landmarks, labels, ``lang``; keyboard access to scrolling regions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from browser_helpers import CHROMIUM_MISSING, chromium_available, launch_args
+from conftest import REPO
+from test_html_validity import OFFICE_RELEASE, build_validator_site
+
+from generator.search import CHROMIUM_PATH, LocalSiteServer
+
+AXE_JS = REPO / "tools" / "node_modules" / "axe-core" / "axe.min.js"
+AXE_MISSING = f"{AXE_JS} missing: run `npm ci --prefix tools` (done by `make test`)"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not chromium_available(), reason=CHROMIUM_MISSING),
+    pytest.mark.skipif(not AXE_JS.is_file(), reason=AXE_MISSING),
+]
+
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+VIEWPORTS = {"ponsel": {"width": 412, "height": 915}, "desktop": {"width": 1280, "height": 900}}
+TIMEOUT_MS = 30_000  # generous: the suite shares two cores with other jobs
+
+#: The pages the public reads most, one of each layout (site-relative directory URLs).
+KEY_PAGES = (
+    "",
+    "wilayah/",
+    "jawa-barat/",
+    "kota-bandung/2024/2024-05-18-rapat-koordinasi/",  # image, tags, correction
+    "kota-jayapura/2024/2024-06-01-hoaks-daun-x/",  # verdict box
+    "kota-pontianak/2024/2024-02-01-jadwal-lama/",  # withdrawn banner
+    f"{OFFICE_RELEASE}/",  # table, long word, links in text
+    "jenis/klarifikasi-hoaks/",
+    "kantor/",
+    "rss/",
+    "cari/",
+    "404.html",
+)
+
+RUN_AXE = """async (tags) => {
+  const result = await axe.run(document, {
+    runOnly: {type: "tag", values: tags},
+    resultTypes: ["violations"],
+  });
+  return result.violations.map(v => ({
+    id: v.id,
+    help: v.help,
+    nodes: v.nodes.map(n => n.target.join(" ") + " :: " + (n.failureSummary || "")),
+  }));
+}"""
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    site = build_validator_site(tmp_path_factory)
+    with LocalSiteServer(site) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM_PATH, args=launch_args())
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module", params=sorted(VIEWPORTS))
+def tab(request: pytest.FixtureRequest, browser: Any) -> Iterator[Any]:
+    """One tab per viewport, reused by every page (a fresh context would only cost time)."""
+    context = browser.new_context(viewport=VIEWPORTS[request.param], locale="id-ID")
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    yield page
+    context.close()
+
+
+def axe_violations(tab: Any, url: str) -> list[str]:
+    tab.goto(url, wait_until="load")
+    tab.add_script_tag(path=str(AXE_JS))
+    violations = tab.evaluate(RUN_AXE, WCAG_21_AA)
+    return [f"{v['id']} ({v['help']}): {node}" for v in violations for node in v["nodes"]]
+
+
+@pytest.mark.parametrize("path", KEY_PAGES)
+def test_page_meets_wcag_21_aa(tab: Any, base_url: str, path: str) -> None:
+    assert axe_violations(tab, f"{base_url}/{path}") == []
+
+
+def test_axe_finds_what_the_stylesheet_fixed(tab: Any, base_url: str) -> None:
+    """The rules that failed before portal.css fixed them still fire here when the fix is
+    undone on a real page, so a regression in the stylesheet fails the tests above."""
+    tab.goto(f"{base_url}/kota-bandung/2024/2024-05-18-rapat-koordinasi/", wait_until="load")
+    tab.add_style_tag(
+        content=".md-typeset a { text-decoration: none !important; }"
+        ".md-tabs__link { opacity: .7 !important; }"
+        ".md-copyright { color: var(--md-footer-fg-color--lighter) !important; }"
+    )
+    tab.add_script_tag(path=str(AXE_JS))
+    rules = {v["id"] for v in tab.evaluate(RUN_AXE, WCAG_21_AA)}
+    assert {"color-contrast", "link-in-text-block"} <= rules
+
+
+#: Why pages still reach another host (see the test below); the fix is outside the theme.
+SITEMAP_PROBE = (
+    "Material 9.8.1's bundle.js treats every <link rel=alternate> as a language version and "
+    "fetches sitemap.xml beside it; the feed autodiscovery links of generator/pages_meta.py are "
+    "absolute (site_url), so each page asks <site_url>/feeds/sitemap.xml three times"
+)
+
+
+@pytest.mark.xfail(strict=True, reason=SITEMAP_PROBE)
+@pytest.mark.parametrize("path", ["", "kota-bandung/2024/2024-05-18-rapat-koordinasi/"])
+def test_page_requests_nothing_from_another_host(tab: Any, base_url: str, path: str) -> None:
+    """Privacy and slow links: a page served from any host asks only that host for anything,
+    scripts' requests after load included."""
+    requested: list[str] = []
+
+    def record(request: Any) -> None:
+        requested.append(request.url)
+
+    tab.on("request", record)
+    try:
+        tab.goto(f"{base_url}/{path}", wait_until="networkidle")
+    finally:
+        tab.remove_listener("request", record)
+    assert requested, "no request seen"
+    assert [url for url in requested if not url.startswith(f"{base_url}/")] == []

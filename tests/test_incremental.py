@@ -1,0 +1,421 @@
+"""Incremental, cached and parallel builds are never stale (issue 6, items 3 and 4).
+
+Every test runs real ``mkdocs build``s of a fixture portal in ``tmp_path`` and compares the
+sha256 of every file of the output tree before and after one change against the set of files
+that *must* change: the files whose old bytes show what was changed (a title, a region's name,
+a category label, the theme's palette). Nothing else may change, and a build with the cache
+deleted must be byte-identical to the cached build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import REPO, PortalRepo
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort
+
+from generator import pipeline
+from generator.plugin import PortalPlugin
+from generator.render_pool import Progress, run_tasks
+
+LOGO = REPO / "generator" / "theme" / "assets" / "logo.png"
+CACHE = Path(".cache") / "portal"
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def build_site(root: Path, site: Path | None = None) -> Path:
+    """A strict in-process ``mkdocs build`` of ``root`` (the same as the CLI runs)."""
+    site = site or root / "site"
+    config = load_config(config_file=str(root / "mkdocs.yml"), site_dir=str(site), strict=True)
+    logging.getLogger("mkdocs").setLevel(logging.INFO)
+    build(config)
+    return site
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {
+        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def changed(before: dict[str, str], after: dict[str, str]) -> set[str]:
+    return {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
+
+
+def files_showing(site: Path, text: str, ignore: str | None = None) -> set[str]:
+    """Output files whose bytes contain ``text`` (not counting occurrences inside ``ignore``)."""
+    found = set()
+    for path in sorted(site.rglob("*")):
+        if not path.is_file() or path.suffix not in (".html", ".xml", ".atom", ".json", ".opml"):
+            continue
+        data = path.read_text(encoding="utf-8")
+        if ignore:
+            data = data.replace(ignore, "")
+        if text in data:
+            found.add(path.relative_to(site).as_posix())
+    return found
+
+
+def rendered_count(caplog: pytest.LogCaptureFixture) -> int:
+    """How many detached pages the last build rendered (not reused), from its log line."""
+    counts = [
+        int(match.group(1))
+        for record in caplog.records
+        if (match := re.search(r"dipakai ulang dari cache, (\d+) dirender", record.getMessage()))
+    ]
+    assert counts, "the build did not report its page cache use"
+    return counts[-1]
+
+
+TITLES = (
+    "Posyandu Keliling Menjangkau Warga",
+    "Pasar Murah Jelang Hari Raya",
+    "Kerja Bakti Membersihkan Sungai",
+    "Festival Kota Bandung Digelar",
+    "Pelatihan UMKM Digital",
+    "Perbaikan Jalan Lingkar Selatan",
+    "Vaksinasi Anak Sekolah",
+    "Lomba Kampung Bersih",
+    "Penyaluran Bantuan Pangan",
+    "Pameran Produk Lokal",
+)
+
+
+def write_portal(root: Path) -> PortalRepo:
+    """Enough releases (page_size 2) that the page and feed work is spread over workers."""
+    repo = PortalRepo(root)
+    repo.write_config(extra_plugin_options="page_size: 2")
+    image_dir = root / "content" / "kota-bandung" / "2024"
+    image_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copy(LOGO, image_dir / "foto-rapat.png")
+    repo.write_release(
+        "kota-bandung",
+        "2024-05-18 16:30",
+        "rapat-koordinasi",
+        title='"Rapat Koordinasi Kehumasan"',
+        tags="[kehumasan, rapat]",
+        image="foto-rapat.png",
+        image_alt='"Peserta rapat koordinasi di Balai Kota"',
+    )
+    regions = ("kota-bandung", "kota-makassar", "kabupaten-bandung", "kota-jayapura", "pusat")
+    categories = ("pemerintahan", "kebencanaan", "kesehatan", "ekonomi")
+    for index in range(40):
+        region = regions[index % len(regions)]
+        day = f"2024-{1 + index % 12:02d}-{1 + index % 27:02d} {8 + index % 9:02d}:15"
+        title = f"{TITLES[index % len(TITLES)]} Nomor {index}"
+        repo.write_release(
+            region,
+            day,
+            f"rilis-nomor-{index}",
+            title=f'"{title}"',
+            category=categories[index % len(categories)],
+            tags=f"[topik-{index % 3}]",
+            body=f"Isi rilis nomor {index} dengan **penekanan**.\n\n- butir satu\n- butir dua\n",
+        )
+    repo.write_release(
+        "kota-jayapura",
+        "2024-06-01 08:00",
+        "hoaks-daun-x",
+        title='"Klarifikasi Kabar Daun X"',
+        type="klarifikasi-hoaks",
+        category="kesehatan",
+        claim='{text: "Daun X menyembuhkan semua penyakit", verdict: hoaks}',
+    )
+    repo.write_release(
+        "kota-makassar",
+        "2024-02-01 10:00",
+        "jadwal-lama",
+        title='"Jadwal Lama Yang Ditarik"',
+        withdrawn='{date: "2024-02-03 09:00", reason: "Jadwal dibatalkan."}',
+    )
+    return repo
+
+
+@pytest.fixture
+def parallel(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two worker processes even on a one-core runner, so the pool is what is tested."""
+    monkeypatch.setenv("PORTAL_JOBS", "2")
+
+
+@pytest.fixture
+def built(tmp_path: Path, parallel: None) -> Iterator[tuple[PortalRepo, Path, dict[str, str]]]:
+    repo = write_portal(tmp_path / "repo")
+    site = build_site(repo.root)
+    yield repo, site, tree_digest(site)
+
+
+# --- equivalence -----------------------------------------------------------------------------
+
+
+def test_portal_renders_pages_exactly_as_mkdocs_own_loop(
+    tmp_path: Path, parallel: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pages rendered outside MkDocs (cached, on two workers) equal MkDocs' serial output."""
+    repo = write_portal(tmp_path / "repo")
+    ours = tree_digest(build_site(repo.root, tmp_path / "ours"))
+    shutil.rmtree(repo.root / CACHE)
+    monkeypatch.setattr(PortalPlugin, "render_outside_mkdocs", False)
+    monkeypatch.setenv("PORTAL_JOBS", "1")
+    theirs = tree_digest(build_site(repo.root, tmp_path / "theirs"))
+    assert len(ours) > 150
+    assert ours == theirs
+
+
+def test_no_change_rebuild_renders_nothing_and_changes_no_byte(
+    built: tuple[PortalRepo, Path, dict[str, str]],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    repo, site, before = built
+
+    def refuse(*_args: object, **_kwargs: object) -> Any:
+        raise AssertionError("an unchanged page was rendered again")
+
+    # Neither a page nor a feed item may be rendered, nor a release file parsed again.
+    monkeypatch.setattr("generator.pages.render_release", refuse)
+    monkeypatch.setattr("generator.feeds.item_content_html", refuse)
+    monkeypatch.setattr(pipeline, "load_releases", refuse)
+    published = site.stat().st_ino
+    with caplog.at_level(logging.INFO):
+        build_site(repo.root)
+    assert any("Tidak ada keluaran yang berubah" in r.getMessage() for r in caplog.records)
+    assert tree_digest(site) == before
+    assert site.stat().st_ino == published  # left as it was: not even swapped
+    assert not [p for p in repo.root.iterdir() if p.name.startswith(".site.")]
+
+
+def test_a_deleted_site_is_rebuilt_from_the_cache(
+    built: tuple[PortalRepo, Path, dict[str, str]], caplog: pytest.LogCaptureFixture
+) -> None:
+    repo, site, before = built
+    shutil.rmtree(site)
+    with caplog.at_level(logging.INFO):
+        build_site(repo.root)
+    assert rendered_count(caplog) == 0
+    assert tree_digest(site) == before
+
+
+def test_build_without_cache_is_byte_identical_to_cached_build(
+    built: tuple[PortalRepo, Path, dict[str, str]],
+) -> None:
+    repo, site, _cold = built
+    repo.write_release(
+        "kota-makassar", "2024-08-08 08:08", "rilis-baru", title='"Rilis Baru Makassar"'
+    )
+    cached = tree_digest(build_site(repo.root))
+    shutil.rmtree(repo.root / CACHE)
+    assert tree_digest(build_site(repo.root)) == cached
+    assert "kota-makassar/2024/2024-08-08-rilis-baru/index.html" in cached
+
+
+# --- one change at a time ----------------------------------------------------------------------
+
+
+def test_editing_a_body_changes_only_its_page_and_the_feeds_that_carry_it(
+    built: tuple[PortalRepo, Path, dict[str, str]], caplog: pytest.LogCaptureFixture
+) -> None:
+    repo, site, before = built
+    url = "kota-bandung/2024/2024-06-06-rilis-nomor-5/"
+    feeds_with_it = {
+        path
+        for path in files_showing(site, f"https://portal.test/{url}")
+        if path.startswith("feeds/")
+    }
+    source = repo.root / "content" / "kota-bandung" / "2024" / "2024-06-06-rilis-nomor-5.md"
+    source.write_text(
+        source.read_text(encoding="utf-8") + "\nParagraf tambahan hasil suntingan.\n",
+        encoding="utf-8",
+    )
+    with caplog.at_level(logging.INFO):
+        build_site(repo.root)
+    after = tree_digest(site)
+    assert feeds_with_it  # region, roll-up, national, category and type feeds
+    assert changed(before, after) == {f"{url}index.html", *feeds_with_it}
+    assert "Paragraf tambahan" in (site / url / "index.html").read_text(encoding="utf-8")
+    # Only pages whose inputs name this release are rendered again (page, neighbours, related,
+    # the listing pages it is on), not the whole site.
+    assert 1 <= rendered_count(caplog) <= 20
+
+
+def test_retitling_a_release_changes_exactly_the_outputs_that_show_its_title(
+    built: tuple[PortalRepo, Path, dict[str, str]],
+) -> None:
+    repo, site, before = built
+    old_title = "Pelatihan UMKM Digital Nomor 14"
+    expected = files_showing(site, old_title)
+    source = next((repo.root / "content").rglob("*-rilis-nomor-14.md"))
+    source.write_text(
+        source.read_text(encoding="utf-8").replace(old_title, "Pelatihan UMKM Daring Nomor 14"),
+        encoding="utf-8",
+    )
+    build_site(repo.root)
+    after = tree_digest(site)
+    # The release page, its neighbours, related pages, listings, feeds: all that showed it.
+    assert len(expected) > 5
+    assert changed(before, after) == expected
+
+
+def test_renaming_a_region_changes_exactly_the_outputs_that_show_its_name(
+    built: tuple[PortalRepo, Path, dict[str, str]],
+) -> None:
+    repo, site, before = built
+    office = "Dinas Komunikasi dan Informatika Kota Makassar"  # unchanged, contains the name
+    expected = files_showing(site, "Kota Makassar", ignore=office)
+    registry = repo.root / "regions" / "kota-makassar.yml"
+    registry.write_text(
+        registry.read_text(encoding="utf-8").replace(
+            "name: Kota Makassar", "name: Kota Makassar Raya"
+        ),
+        encoding="utf-8",
+    )
+    build_site(repo.root)
+    after = tree_digest(site)
+    assert len(expected) > 10
+    assert changed(before, after) == expected
+    assert len(expected) < len(before) / 2  # most of the site does not show the name
+
+
+def test_relabelling_a_category_changes_exactly_the_outputs_that_show_its_label(
+    built: tuple[PortalRepo, Path, dict[str, str]],
+) -> None:
+    repo, site, before = built
+    expected = files_showing(site, "Kebencanaan")
+    categories = repo.root / "content" / "categories.yml"
+    categories.write_text(
+        categories.read_text(encoding="utf-8").replace(
+            "label: Kebencanaan", "label: Penanggulangan Bencana"
+        ),
+        encoding="utf-8",
+    )
+    build_site(repo.root)
+    after = tree_digest(site)
+    assert len(expected) > 10
+    assert changed(before, after) == expected
+
+
+def test_changing_the_theme_palette_changes_every_page_and_nothing_else(
+    built: tuple[PortalRepo, Path, dict[str, str]],
+) -> None:
+    repo, site, before = built
+    config = repo.root / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "  language: id\n", "  language: id\n  palette:\n    primary: red\n"
+        ),
+        encoding="utf-8",
+    )
+    build_site(repo.root)
+    after = tree_digest(site)
+    pages = {path for path in before if path.endswith(".html")}
+    assert changed(before, after) == pages
+    assert 'data-md-color-primary="red"' in (site / "index.html").read_text(encoding="utf-8")
+
+
+# --- the release cache ---------------------------------------------------------------------------
+
+
+def test_only_changed_release_files_are_parsed_again(
+    built: tuple[PortalRepo, Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo, _site, _before = built
+    parsed: list[list[str] | None] = []
+    real = pipeline.load_releases
+
+    def recording(*args: Any, only_paths: Any = None, **kwargs: Any) -> Any:
+        parsed.append(None if only_paths is None else list(only_paths))
+        return real(*args, only_paths=only_paths, **kwargs)
+
+    monkeypatch.setattr(pipeline, "load_releases", recording)
+    source = repo.write_release(
+        "pusat", "2024-09-09 09:00", "rilis-pusat-baru", title='"Rilis Pusat Baru"'
+    )
+    build_site(repo.root)
+    assert parsed == [[source.relative_to(repo.root).as_posix()]]
+
+
+def test_a_cached_release_whose_image_disappears_fails_validation(
+    built: tuple[PortalRepo, Path, dict[str, str]], caplog: pytest.LogCaptureFixture
+) -> None:
+    repo, site, before = built
+    (repo.root / "content" / "kota-bandung" / "2024" / "foto-rapat.png").unlink()
+    with pytest.raises(Abort), caplog.at_level(logging.ERROR):
+        build_site(repo.root)
+    errors = "\n".join(r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR)
+    assert "2024-05-18-rapat-koordinasi.md:7:8: IMG001" in errors
+    assert tree_digest(site) == before
+
+
+def test_validation_through_the_cache_reports_what_a_full_load_reports(
+    built: tuple[PortalRepo, Path, dict[str, str]],
+) -> None:
+    repo, _site, _before = built
+    repo.write_release("kota-makassar", "2024-05-19 10:00", "rusak", category="tidak-ada")
+    settings = repo.settings()
+    cached_portal, cached = pipeline.validate(settings)
+    full_portal, full = pipeline.validate(settings, use_cache=False)
+    assert cached_portal is None and full_portal is None
+    assert [d.format() for d in cached] == [d.format() for d in full]
+    assert any("rusak" in d.path for d in cached)
+
+
+def test_cached_releases_equal_freshly_parsed_ones(
+    built: tuple[PortalRepo, Path, dict[str, str]],
+) -> None:
+    repo, _site, _before = built
+    settings = repo.settings()
+    cached_portal, cached = pipeline.validate(settings)
+    full_portal, full = pipeline.validate(settings, use_cache=False)
+    assert cached_portal is not None and full_portal is not None
+    assert cached_portal.releases == full_portal.releases
+    assert cached == full
+
+
+# --- workers and progress ------------------------------------------------------------------------
+
+
+def test_run_tasks_returns_results_in_task_order_from_workers(parallel: None) -> None:
+    results, warnings = run_tasks(300, lambda index: index * index, label="uji")
+    assert results == [index * index for index in range(300)]
+    assert warnings == 0
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_shows_on_a_terminal_only_outside_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CI", raising=False)
+    terminal = _Terminal()
+    progress = Progress("Merender halaman", 3, terminal)
+    for _ in range(3):
+        progress.advance(1)
+    progress.close()
+    assert "Merender halaman: 3/3" in terminal.getvalue()
+
+    pipe = io.StringIO()  # not a terminal: quiet
+    progress = Progress("Merender halaman", 3, pipe)
+    progress.advance(3)
+    progress.close()
+    assert pipe.getvalue() == ""
+
+    monkeypatch.setenv("CI", "true")
+    terminal = _Terminal()
+    progress = Progress("Merender halaman", 3, terminal)
+    progress.advance(3)
+    progress.close()
+    assert terminal.getvalue() == ""
