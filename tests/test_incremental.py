@@ -325,6 +325,25 @@ def test_changing_the_theme_palette_changes_every_page_and_nothing_else(
     assert 'data-md-color-primary="red"' in (site / "index.html").read_text(encoding="utf-8")
 
 
+def test_search_index_is_reused_when_no_page_changed(
+    tmp_path: Path, parallel: None, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Only the feeds change (fewer items per feed): Pagefind is not run again, and the
+    reused bundle equals the one a fresh Pagefind run writes."""
+    repo = write_portal(tmp_path / "repo")
+    repo.write_config(extra_plugin_options="page_size: 2\nsearch: true")
+    site = build_site(repo.root)
+    before = tree_digest(site)
+    repo.write_config(extra_plugin_options="page_size: 2\nsearch: true\nfeed_items: 3")
+    with caplog.at_level(logging.INFO):
+        build_site(repo.root)
+    after = tree_digest(site)
+    assert any("indeks lama dipakai" in r.getMessage() for r in caplog.records)
+    assert {path for path in changed(before, after) if not path.startswith("feeds/")} == set()
+    shutil.rmtree(repo.root / CACHE)
+    assert tree_digest(build_site(repo.root)) == after
+
+
 # --- the release cache ---------------------------------------------------------------------------
 
 

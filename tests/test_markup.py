@@ -131,9 +131,22 @@ def test_headings_move_one_level_down() -> None:
     assert "<h2>Satu</h2>" in html and "<h3>Dua</h3>" in html and "<h6>Enam</h6>" in html
 
 
-def test_tables_keep_alignment() -> None:
+def test_highest_body_heading_becomes_h2_without_skipping() -> None:
+    html = render("## Latar\n\nTeks.\n\n### Rincian\n\nTeks.")
+    assert "<h2>Latar</h2>" in html and "<h3>Rincian</h3>" in html
+    assert "<h1>" not in html
+
+
+def test_tables_keep_alignment_as_classes() -> None:
     html = render("| a | b |\n|:--|--:|\n| 1 | 2 |\n")
-    assert '<th align="left">a</th>' in html and '<td align="right">2</td>' in html
+    assert '<th class="portal-align-left">a</th>' in html
+    assert '<td class="portal-align-right">2</td>' in html
+    assert "align=" not in html
+
+
+def test_other_classes_never_survive_in_table_cells() -> None:
+    html = render("| a |\n|---|\n| 1 |\n")
+    assert "class" not in html
 
 
 def test_every_markdown_construct_is_in_the_allowlist() -> None:
@@ -144,7 +157,7 @@ def test_every_markdown_construct_is_in_the_allowlist() -> None:
     tree = lxml_html.fragment_fromstring(render(body), create_parent="div")
     tags = {element.tag for element in tree.iter()} - {"div"}
     assert tags <= ALLOWED_TAGS
-    assert {"h3", "em", "strong", "code", "a", "img", "blockquote", "ul", "ol", "hr", "dl"} <= tags
+    assert {"h2", "em", "strong", "code", "a", "img", "blockquote", "ul", "ol", "hr", "dl"} <= tags
 
 
 def test_rendering_is_pure() -> None:

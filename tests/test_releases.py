@@ -142,7 +142,8 @@ def test_date_must_match_the_file_name_in_local_time(portal_repo: PortalRepo) ->
         encoding="utf-8",
     )
     problems = check(portal_repo)
-    assert found(problems, rel) == {("REL013", 3, 8)}
+    # The foreign offset is also worth a warning (REL036) at the offset itself.
+    assert found(problems, rel) == {("REL013", 3, 8), ("REL036", 3, 27)}
     assert "2024-05-19" in message(problems, "REL013")
 
 
@@ -640,3 +641,27 @@ def test_scale_checking_is_linear(portal_repo: PortalRepo) -> None:
     elapsed = time.process_time() - started
     assert problems == [] and len(releases) == 2001
     assert elapsed < 10, elapsed
+
+
+def _with_date(repo: PortalRepo, slug: str, written: str) -> str:
+    path = repo.write_release("kota-jayapura", "2024-05-18 09:00", slug)
+    path.write_text(
+        path.read_text(encoding="utf-8").replace('"2024-05-18 09:00"', f'"{written}"'),
+        encoding="utf-8",
+    )
+    return path.relative_to(repo.root).as_posix()
+
+
+def test_an_offset_other_than_the_regions_own_is_a_warning(portal_repo: PortalRepo) -> None:
+    rel = _with_date(portal_repo, "offset-asing", "2024-05-18T07:00:00+07:00")
+    _, problems = validate(portal_repo.settings())
+    found_here = [d for d in problems if d.code == "REL036"]
+    assert [(d.path, d.line, d.severity.value) for d in found_here] == [(rel, 3, "warning")]
+    assert "09.00 WIT" in found_here[0].message
+    assert '"2024-05-18 07:00"' in found_here[0].message
+
+
+def test_the_regions_own_offset_is_silent(portal_repo: PortalRepo) -> None:
+    _with_date(portal_repo, "offset-sendiri", "2024-05-18T09:00:00+09:00")
+    _, problems = validate(portal_repo.settings())
+    assert not [d for d in problems if d.code == "REL036"]
