@@ -178,7 +178,7 @@ def test_province_filter_narrows_results_and_is_kept_in_the_address(
 
 def test_typing_a_query_updates_the_address(page: Any, base_url: str) -> None:
     page.goto(f"{base_url}/cari/")
-    page.get_by_role("textbox", name="Cari siaran pers, wilayah, topik…").fill("jembatan")
+    page.get_by_role("textbox", name="Kata kunci pencarian").fill("jembatan")
 
     assert result_titles(page) == [JEMBATAN]
     page.wait_for_function("() => location.search === '?q=jembatan'")

@@ -94,11 +94,25 @@
         filters_label: "Saring",
       },
     });
+    labelInput();
     if (Object.keys(state.filters).length) {
       ui.triggerFilters(state.filters);
     }
     if (state.q) {
       ui.triggerSearch(state.q);
+    }
+  }
+
+  // Pagefind's input has a title and a placeholder but no accessible name of its own; give it
+  // one as soon as the UI has mounted it.
+  function labelInput(frames) {
+    var input = root.querySelector(".pagefind-ui__search-input");
+    if (input) {
+      input.setAttribute("aria-label", "Kata kunci pencarian");
+    } else if ((frames || 0) < 120) {
+      window.requestAnimationFrame(function () {
+        labelInput((frames || 0) + 1);
+      });
     }
   }
 
