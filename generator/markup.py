@@ -35,9 +35,9 @@ from .diagnostics import Diagnostic, Severity
 
 #: The Python-Markdown extensions a body may use (documented in the contributor guide):
 #: tables (column alignment as a ``portal-align-*`` class), fenced code blocks, "sane" lists
-#: (a numbered and a bulleted list never merge) and definition lists. Deliberately absent: ``attr_list`` (lets
-#: a writer set ids, classes and event attributes), ``md_in_html`` and ``footnotes`` (ids that
-#: could collide with the page's own).
+#: (a numbered and a bulleted list never merge) and definition lists. Deliberately absent:
+#: ``attr_list`` (lets a writer set ids, classes and event attributes), ``md_in_html`` and
+#: ``footnotes`` (ids that could collide with the page's own).
 MARKDOWN_EXTENSIONS: tuple[str, ...] = ("tables", "fenced_code", "sane_lists", "def_list")
 _EXTENSION_CONFIGS: dict[str, dict[str, Any]] = {"tables": {"use_align_attribute": True}}
 
