@@ -126,9 +126,37 @@ def all_feed_sets(portal: Portal) -> list[tuple[str, urls.FeedSet, str]]:
     return [(spec.group, spec.feed, spec.html_url) for spec in feed_specs(portal)]
 
 
+#: The last portal's feed specs: a build asks several times (pages, cache keys, feeds).
+_SPECS_MEMO: list[tuple[Portal, list[FeedSpec]]] = []
+
+
 def feed_specs(portal: Portal) -> list[FeedSpec]:
     """Every feed of the portal with its scope, in the order of :func:`all_feed_sets`."""
+    if _SPECS_MEMO and _SPECS_MEMO[0][0] is portal:
+        return list(_SPECS_MEMO[0][1])
+    specs = _feed_specs(portal)
+    _SPECS_MEMO[:] = [(portal, specs)]
+    return list(specs)
+
+
+def _rollups(portal: Portal) -> dict[str, tuple[Release, ...]]:
+    """Each province's roll-up (``Portal.rollup``) for all provinces in one pass."""
+    province_of: dict[str, str] = {}
+    for province in portal.provinces():
+        province_of[province.id] = province.id
+        for child in portal.children(province.id):
+            province_of[child.id] = province.id
+    groups: dict[str, list[Release]] = {}
+    for release in portal.listed:  # newest first, so each roll-up is too
+        province_id = province_of.get(release.region_id)
+        if province_id is not None:
+            groups.setdefault(province_id, []).append(release)
+    return {key: tuple(value) for key, value in groups.items()}
+
+
+def _feed_specs(portal: Portal) -> list[FeedSpec]:
     site = portal.site_name
+    rollups = _rollups(portal)
     specs = [
         FeedSpec(
             group=CENTRAL_GROUP,
@@ -161,7 +189,7 @@ def feed_specs(portal: Portal) -> list[FeedSpec]:
                 description=(f"Rilis terbaru {province.name} beserta seluruh kabupaten/kotanya."),
                 author=province.office_name,
                 timezone=province.timezone,
-                releases=portal.rollup(province.id),
+                releases=rollups.get(province.id, ()),
                 in_scope=_published_by(members),
             )
         )

@@ -7,15 +7,22 @@ Order of a build (``mkdocs build``):
    the same ``path:line:col: CODE message`` lines as ``portal check``, before MkDocs has
    written or even emptied anything. MkDocs is then pointed at a temporary output folder
    beside ``site/`` (:mod:`generator.writer`).
-2. ``on_files`` — every generated page is added as an in-memory ``File.generated`` (nothing
-   is ever written into ``content/``, ``regions/`` or ``docs/``); release images are added as
-   generated files read from ``content/``.
+2. ``on_files`` — the tab pages and the search page are added as in-memory
+   ``File.generated`` (nothing is ever written into ``content/``, ``regions/`` or ``docs/``);
+   every other generated page (releases, regions, listings) is kept out of MkDocs' file list
+   and written by the plugin itself (step 4). Release images are added as generated files
+   read from ``content/``.
 3. ``on_page_markdown``/``on_page_content`` — generated pages skip Markdown entirely;
-   ``on_page_context`` renders the page's HTML just before MkDocs writes it and
+   ``on_page_context`` renders the page's HTML just before it is written and
    ``on_post_page`` drops it again, so memory does not grow with the archive.
-4. ``on_post_build`` — feeds, sitemaps and robots.txt, then the search index; then the
-   finished folder is swapped in for ``site/``. Any failure (or a strict-mode warning) throws
-   the temporary folder away and leaves the previous ``site/`` untouched.
+4. ``on_post_build`` — (issue 6) each detached page gets a cache key (its inputs, the theme,
+   the configuration, the navigation, the generator code; :mod:`generator.cache`); unchanged
+   pages are hard-linked from ``.cache/portal/``, the others are rendered through MkDocs'
+   own page functions on every core (:mod:`generator.render_pool`). Then feeds (unchanged
+   feed sets reused), sitemaps, robots.txt and the search index (reused when no HTML page
+   changed). If no output changed at all, ``site/`` is left as it is; otherwise the finished
+   folder is swapped in. Any failure (or a strict-mode warning) throws the temporary folder
+   away and leaves the previous ``site/`` untouched.
 
 ``mkdocs serve`` builds into MkDocs' own temporary folder, so no swap happens there, and it
 reloads on changes in ``content/`` and ``regions/``.
@@ -25,8 +32,7 @@ from __future__ import annotations
 
 import logging
 import os
-import threading
-from collections.abc import Callable
+import sysconfig
 from pathlib import Path
 from typing import Any, cast
 
@@ -38,6 +44,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
 from mkdocs.utils.templates import TemplateContext
 
 from . import urls
@@ -84,6 +91,50 @@ def _rendered_by_mkdocs(job: PageJob) -> bool:
     return job.in_nav or job.kind == "search"
 
 
+def _theme_dirs_outside_packages(config: MkDocsConfig) -> list[Path]:
+    """Theme folders whose files are not covered by a package version in ``code_version``
+    (a ``custom_dir``, overrides): every file in them (templates, partials, icons) counts."""
+    installed = Path(sysconfig.get_paths()["purelib"]).resolve()
+    return [
+        Path(folder)
+        for folder in config.theme.dirs
+        if not Path(folder).resolve().is_relative_to(installed)
+        and not Path(folder).resolve().is_relative_to(THEME_DIR)
+    ]
+
+
+def _populate_generated_page(page: Page, config: MkDocsConfig, files: Files) -> None:
+    """MkDocs' ``_populate_page`` for a generated page, without converting its Markdown when
+    the plugins left it empty (the portal's pages always do): an empty document converts to
+    empty HTML with an empty table of contents, so only the Markdown set-up (about 5% of a
+    cold build) is saved. Any other plugin that adds Markdown gets the full conversion."""
+    if page.file.content_string:
+        _populate_page(page, config, files)
+        return
+    config._current_page = page
+    try:
+        page = config.plugins.on_pre_page(page, config=config, files=files)
+        page.read_source(config)
+        assert page.markdown is not None
+        page.markdown = config.plugins.on_page_markdown(
+            page.markdown, page=page, config=config, files=files
+        )
+        if page.markdown.strip():
+            page.render(config, files)
+        else:
+            page.content = ""
+            page.toc = get_toc([])
+            page._title_from_render = None
+            page.present_anchor_ids = set()
+            page.links_to_anchors = {}
+        assert page.content is not None
+        page.content = config.plugins.on_page_content(
+            page.content, page=page, config=config, files=files
+        )
+    finally:
+        config._current_page = None
+
+
 def _folder_identity(folder: Path) -> list[int]:
     """Inode and modification time of a published folder (empty when it does not exist)."""
     try:
@@ -113,35 +164,6 @@ def _nav_text(items: Any) -> str:
         if children:
             parts.append("[" + _nav_text(children) + "]")
     return "|".join(parts)
-
-
-class _Background(threading.Thread):
-    """A stage run beside the main thread; its exception is raised again by :meth:`reraise`."""
-
-    def __init__(self, target: Callable[..., None], *args: Any) -> None:
-        super().__init__(name="portal-search", daemon=True)
-        self._work = target
-        self._work_args = args
-        self.error: BaseException | None = None
-        self.started = False
-
-    def start(self) -> None:
-        self.started = True
-        super().start()
-
-    def join(self, timeout: float | None = None) -> None:
-        if self.started:
-            super().join(timeout)
-
-    def run(self) -> None:
-        try:
-            self._work(*self._work_args)
-        except BaseException as exc:  # handed to the main thread, which reports it
-            self.error = exc
-
-    def reraise(self) -> None:
-        if self.error is not None:
-            raise self.error
 
 
 class _WarningCounter(logging.Handler):
@@ -392,7 +414,10 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
 
         site_dir = Path(config.site_dir)
         writer = SiteWriter(site_dir)
-        cache = BuildCache(self.settings.root / self.settings.cache_dir)
+        cache_root = self.settings.root / self.settings.cache_dir
+        # `mkdocs serve` builds for its own address (another site_url): a cache of its own,
+        # so that previewing never evicts the published build's entries.
+        cache = BuildCache(cache_root / "serve" if self.command == "serve" else cache_root)
         state = BuildState()
         try:
             feed_cache = feeds.FeedCache(cache, state)
@@ -412,22 +437,17 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
                 self._keep_previous_site(config, cache, state)
                 return
             contents = self._write_detached_pages(config, site_dir, cache, page_keys, feed_items)
-            # Every HTML page is written: Pagefind (its own process) indexes them while this
-            # process writes the feeds and sitemaps, which are not HTML and not indexed.
-            search = _Background(self._search_index, site_dir, cache, state)
+            feed_files = feeds.build_feeds(self.portal, self.settings, feed_cache, contents)
+            del contents  # free the item contents before the sitemaps
+            feed_cache.keep(writer.write_all(feed_files))
+            del feed_files
+            for name in MKDOCS_SITEMAPS:
+                writer.remove(name)
+            writer.write_all(sitemap_files)
+            # Last, and alone: Pagefind reads every HTML page. (Not beside the feeds: under CPU
+            # load the Pagefind service can be stopped before its files are complete.)
             if self.settings.search:
-                search.start()
-            try:
-                feed_files = feeds.build_feeds(self.portal, self.settings, feed_cache, contents)
-                del contents  # free the item contents before the sitemaps
-                feed_cache.keep(writer.write_all(feed_files))
-                del feed_files
-                for name in MKDOCS_SITEMAPS:
-                    writer.remove(name)
-                writer.write_all(sitemap_files)
-            finally:
-                search.join()
-            search.reraise()
+                self._search_index(site_dir, cache, state)
         except PortalError as exc:
             raise PluginError(exc.format()) from None
         warnings = self._warnings.count if self._warnings is not None else 0
@@ -480,10 +500,16 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         settings = {
             key: value for key, value in config.items() if key not in _CONFIG_KEYS_NOT_IN_PAGES
         }
+        # The portal's own options reach a page only through the model and the settings,
+        # which are in each page's input digest; leaving them out here means that, e.g.,
+        # a new ``feed_items`` rebuilds the feeds but not every page.
+        settings["plugins"] = {
+            name: plugin for name, plugin in config.plugins.items() if plugin is not self
+        }
         return digest(
             code_version(),
             stable_text(settings),
-            files_digest([Path(d) for d in config.theme.dirs], (".html", ".xml", ".js")),
+            files_digest(_theme_dirs_outside_packages(config)),
             _nav_text(self._nav.items),
         )
 
@@ -538,7 +564,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
                 ),
                 config,
             )
-            _populate_page(page, config, files)
+            _populate_generated_page(page, config, files)
             _build_page(page, config, doc_files, nav, env)
             cache.keep(Path(page.file.abs_dest_path), cache.page_path(key))
             return None

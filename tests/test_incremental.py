@@ -212,7 +212,7 @@ def test_a_deleted_site_is_rebuilt_from_the_cache(
 def test_build_without_cache_is_byte_identical_to_cached_build(
     built: tuple[PortalRepo, Path, dict[str, str]],
 ) -> None:
-    repo, site, _cold = built
+    repo, _site, _cold = built
     repo.write_release(
         "kota-makassar", "2024-08-08 08:08", "rilis-baru", title='"Rilis Baru Makassar"'
     )
