@@ -146,25 +146,42 @@ def feed_links(feeds: Iterable[urls.FeedSet], link: Link) -> str:
     )
 
 
+def term(label: str, value_html: str) -> str:
+    """One ``<dt>``/``<dd>`` pair of a definition list. ``label`` is trusted text.
+
+    The newlines matter: Pagefind joins the text of adjacent elements without a space, so
+    without them a result excerpt reads "KantorDinas Komunikasi…".
+    """
+    return f"<dt>{label}</dt>\n<dd>{value_html}</dd>\n"
+
+
 def office_block(region: Region, heading: bool = True) -> str:
-    """The press office's contact details (only the fields the registry gives)."""
+    """The press office's contact details (only the fields the registry gives).
+
+    With a heading it is a ``<section>``; without one (the offices directory, where the
+    region's name is the heading around it) a plain ``<div>``, since a section needs a heading.
+    """
     office: Office = region.office
-    rows = [f"<dt>Kantor</dt><dd>{esc(region.office_name)}</dd>"]
+    rows = [term("Kantor", esc(region.office_name))]
     if office.website:
         rows.append(
-            f'<dt>Situs web</dt><dd><a href="{esc(office.website)}" rel="noopener">'
-            f"{esc(office.website)}</a></dd>"
+            term(
+                "Situs web",
+                f'<a href="{esc(office.website)}" rel="noopener">{esc(office.website)}</a>',
+            )
         )
     if office.email:
-        rows.append(
-            f'<dt>Surel</dt><dd><a href="mailto:{esc(office.email)}">{esc(office.email)}</a></dd>'
-        )
+        rows.append(term("Surel", f'<a href="mailto:{esc(office.email)}">{esc(office.email)}</a>'))
     if office.phone:
-        rows.append(f"<dt>Telepon</dt><dd>{esc(office.phone)}</dd>")
+        rows.append(term("Telepon", esc(office.phone)))
     if office.address:
-        rows.append(f"<dt>Alamat</dt><dd>{esc(office.address)}</dd>")
-    title = "<h2>Kontak kantor humas</h2>" if heading else ""
-    return f'<section class="portal-office">{title}<dl>{"".join(rows)}</dl></section>'
+        rows.append(term("Alamat", esc(office.address)))
+    if heading:
+        return (
+            '<section class="portal-office"><h2>Kontak kantor humas</h2>'
+            f"<dl>{''.join(rows)}</dl></section>"
+        )
+    return f'<div class="portal-office"><dl>{"".join(rows)}</dl></div>'
 
 
 def count_label(count: int) -> str:

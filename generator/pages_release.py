@@ -15,7 +15,7 @@ from typing import Any
 from . import urls
 from .markup import render_body
 from .model import Category, Region, Release, ReleaseType
-from .pages_html import Link, esc, iso, iso_utc, province_label, release_list, time_tag
+from .pages_html import Link, esc, iso, iso_utc, province_label, release_list, term, time_tag
 from .pages_meta import LOGO_PATH, HeadMeta, absolute, head_html
 from .timefmt import format_date, format_datetime
 
@@ -112,13 +112,12 @@ def render_release(inputs: ReleaseInputs) -> RenderedPage:
         parts.append(f'<p class="portal-tags">Topik: {tags}</p>')
     credits = []
     if release.author:
-        credits.append(f"<dt>Penulis</dt><dd>{esc(release.author)}</dd>")
+        credits.append(term("Penulis", esc(release.author)))
     credits.append(
-        f'<dt>Diterbitkan oleh</dt><dd><a href="{link(region.url)}">'
-        f"{esc(region.office_name)}</a></dd>"
+        term("Diterbitkan oleh", f'<a href="{link(region.url)}">{esc(region.office_name)}</a>')
     )
     if release.contact:
-        credits.append(f"<dt>Narahubung</dt><dd>{esc(release.contact)}</dd>")
+        credits.append(term("Narahubung", esc(release.contact)))
     parts.append(f'<dl class="portal-credits">{"".join(credits)}</dl>')
     if release.updates:
         entries = "".join(

@@ -790,9 +790,7 @@ def _moment(entry: sy.Entry, context: _Context, code: str) -> datetime | None:
     return None
 
 
-def _warn_foreign_offset(
-    scalar: sy.Scalar, moment: datetime, context: _Context, key: str
-) -> None:
+def _warn_foreign_offset(scalar: sy.Scalar, moment: datetime, context: _Context, key: str) -> None:
     """An explicit offset other than the region's own is legal but usually a slip: an office
     in Jayapura writing ``+07:00`` most likely meant its own 09.00, not 11.00 WIT."""
     match = _OFFSET_MOMENT_RE.match(scalar.value.strip())

@@ -205,25 +205,8 @@ def test_page_has_no_html_errors(vnu_report: tuple[Messages, Messages], page: st
     assert errors.get(page, []) == []
 
 
-#: Warnings that come from HTML this module's owner does not write, with the fix they need.
-KNOWN_WARNINGS = {
-    "kantor/index.html": (
-        "generator/pages_html.py office_block(heading=False) wraps the contact list in a "
-        "<section> without a heading ('Section lacks heading'); it should be a <div> then"
-    ),
-}
-
-
 @needs_vnu
-@pytest.mark.parametrize(
-    "page",
-    [
-        pytest.param(p, marks=pytest.mark.xfail(reason=KNOWN_WARNINGS[p], strict=True))
-        if p in KNOWN_WARNINGS
-        else p
-        for p in PAGES
-    ],
-)
+@pytest.mark.parametrize("page", PAGES)
 def test_page_has_no_html_warnings(vnu_report: tuple[Messages, Messages], page: str) -> None:
     _errors, warnings = vnu_report
     assert warnings.get(page, []) == []
