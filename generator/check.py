@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import os
 import posixpath
-import subprocess
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from .changes import Change, changes_since
 from .config import Settings
-from .diagnostics import Diagnostic, Severity, UsageError
+from .diagnostics import Diagnostic, Severity
 from .regions import RegionRegistry, load_regions
 from .releases import load_releases
 from .taxonomy import CATEGORIES_FILE, load_categories
@@ -41,10 +41,11 @@ def run_check(
             selected.update(named)
             problems += path_problems
         if changed_from is not None:
-            changed = changed_files(settings.root, changed_from)
+            changes = changes_since(settings.root, changed_from)
+            changed = _present(settings.root, changes)
             selected.update(changed)
             problems += ownership_warnings(settings, registry, changed)
-            problems += removal_warnings(settings, changed_from)
+            problems += removal_warnings(settings, changes)
         only_paths = sorted(selected)
         if any(_affects_every_release(settings, rel) for rel in selected):
             only_paths = None
@@ -137,63 +138,35 @@ def _files_below(root: Path, rel: str) -> Iterable[str]:
                 yield f"{below}/{name}"
 
 
-def _git(root: Path, *args: str) -> list[str]:
-    try:
-        result = subprocess.run(
-            ["git", "-c", "core.quotepath=off", *args],
-            cwd=root,
-            capture_output=True,
-            check=False,
-        )
-    except OSError as exc:
-        raise UsageError(f"git tidak dapat dijalankan: {exc.strerror}") from exc
-    if result.returncode != 0:
-        detail = result.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise UsageError(
-            f"git {' '.join(args[:2])} gagal: {detail[-1] if detail else 'tanpa pesan'}"
-        )
-    return [p for p in result.stdout.decode("utf-8", "replace").split("\0") if p]
-
-
 def changed_files(root: Path, ref: str) -> list[str]:
     """Files changed on this branch since it left ``ref``, plus uncommitted and untracked ones.
 
     Paths are repository-relative; deleted files are left out (there is nothing to check).
     """
-    if ref.startswith("-"):
-        raise UsageError(f"--changed-from: '{ref}' bukan nama ref git")
-    prefix = _git(root, "rev-parse", "--show-prefix")
-    base = prefix[0].strip() if prefix else ""
-    names: set[str] = set()
-    names.update(_git(root, "diff", "--name-only", "--no-renames", "-z", f"{ref}...HEAD", "--"))
-    names.update(_git(root, "diff", "--name-only", "--no-renames", "-z", "HEAD", "--"))
-    names.update(_git(root, "ls-files", "--others", "--exclude-standard", "-z"))
-    changed: list[str] = []
-    for name in sorted(names):
-        # git prints paths relative to the top of the work tree; the portal root may sit in
-        # a subfolder of it
-        if base and not name.startswith(base):
-            continue
-        rel = name[len(base) :] if base else name
-        if (root / rel).exists() or (root / rel).is_symlink():
-            changed.append(rel)
-    return changed
+    return _present(root, changes_since(root, ref))
 
 
-def removal_warnings(settings: Settings, ref: str) -> list[Diagnostic]:
+def _present(root: Path, changes: Sequence[Change]) -> list[str]:
+    return [
+        change.path
+        for change in changes
+        if change.status != "D"
+        and ((root / change.path).exists() or (root / change.path).is_symlink())
+    ]
+
+
+def removal_warnings(settings: Settings, changes: Sequence[Change]) -> list[Diagnostic]:
     """``REL035`` for each release deleted or renamed since ``ref``: its id, URL and feed
     GUID are permanent, so a published release is withdrawn (``withdrawn:``), not removed."""
     prefix = settings.content_dir.rstrip("/") + "/"
-    lines = _git(settings.root, "diff", "--name-status", "--no-renames", "-z", f"{ref}...HEAD")
-    lines += _git(settings.root, "diff", "--name-status", "--no-renames", "-z", "HEAD")
-    base_prefix = _git(settings.root, "rev-parse", "--show-prefix")
-    base = base_prefix[0].strip() if base_prefix else ""
-    removed: set[str] = set()
-    for status, name in zip(lines[::2], lines[1::2], strict=False):
-        rel = name[len(base) :] if base and name.startswith(base) else name
-        deleted = status == "D" and not (settings.root / rel).exists()
-        if deleted and rel.startswith(prefix) and rel.endswith(".md"):
-            removed.add(rel)
+    removed = {
+        change.path
+        for change in changes
+        if change.status == "D"
+        and change.path.startswith(prefix)
+        and change.path.endswith(".md")
+        and not (settings.root / change.path).exists()
+    }
     return [
         Diagnostic(
             rel,

@@ -13,13 +13,13 @@ files are named, and the reader is sent to the check step for the ``path:line:co
 from __future__ import annotations
 
 import re
-import subprocess
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from .changes import Change, changes_since
 from .config import Settings
-from .diagnostics import Diagnostic, PortalError, Severity, UsageError
+from .diagnostics import Diagnostic, PortalError, Severity
 from .model import Region, Release
 from .timefmt import format_datetime
 
@@ -37,14 +37,6 @@ _RELEASE_PATH = re.compile(r"^(?P<region>[a-z0-9]+(?:-[a-z0-9]+)*)/\d{4}/[^/]+\.
 _REGION_PATH = re.compile(r"^(?P<region>[a-z0-9]+(?:-[a-z0-9]+)*)/.+$")
 #: Characters with a meaning in GitHub-flavoured Markdown; a backslash makes them literal.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&@])")
-
-
-@dataclass(frozen=True)
-class Change:
-    """One changed path relative to the repository root; ``status`` is ``A``, ``M`` or ``D``."""
-
-    path: str
-    status: str
 
 
 @dataclass(frozen=True)
@@ -90,51 +82,8 @@ class ChangeSet:
 
 
 def changed_files(settings: Settings, changed_from: str) -> ChangeSet:
-    """Paths added, modified or deleted since the merge base of ``changed_from`` and HEAD,
-    including uncommitted and untracked files of the working tree.
-
-    This is ``git diff REF...HEAD`` plus the working tree: the diff runs from the merge base to
-    the working tree, so a pull request is compared with the point it branched from and not
-    with later commits on the base branch. Renames count as a deletion plus an addition,
-    because a release's path is its permanent URL.
-    """
-    merge_base = _git(settings, "merge-base", changed_from, "HEAD").strip()
-    if not merge_base:
-        raise UsageError(f"--changed-from {changed_from}: tidak ada leluhur bersama dengan HEAD")
-    statuses: dict[str, str] = {}
-    # --relative: paths relative to the portal's root, which may be a sub-folder of the work
-    # tree (``ls-files`` below is relative to it already).
-    diff = _git(
-        settings, "diff", "--name-status", "--no-renames", "--relative", "-z", merge_base, "--"
-    )
-    fields = diff.split("\0")
-    for status, path in zip(fields[0::2], fields[1::2], strict=False):
-        if path:
-            statuses[path] = "D" if status.startswith("D") else "A" if status == "A" else "M"
-    untracked = _git(settings, "ls-files", "--others", "--exclude-standard", "-z")
-    for path in untracked.split("\0"):
-        if path:
-            statuses[path] = "A"
-    changes = tuple(Change(path, statuses[path]) for path in sorted(statuses))
-    return ChangeSet(changes, settings.content_dir)
-
-
-def _git(settings: Settings, *args: str) -> str:
-    try:
-        completed = subprocess.run(
-            ["git", "-c", "core.quotePath=false", *args],
-            cwd=settings.root,
-            capture_output=True,
-            check=False,
-        )
-    except OSError as exc:
-        raise UsageError(f"git tidak dapat dijalankan: {exc.strerror}") from exc
-    if completed.returncode != 0:
-        detail = completed.stderr.decode("utf-8", "replace").strip().splitlines()
-        reason = detail[-1] if detail else f"kode keluar {completed.returncode}"
-        raise UsageError(f"git {args[0]} gagal: {reason}")
-    # A file name that is not UTF-8 is shown with U+FFFD (the check reports it as an error).
-    return completed.stdout.decode("utf-8", "replace")
+    """The pull request's changes (see :func:`generator.changes.changes_since`), classified."""
+    return ChangeSet(changes_since(settings.root, changed_from), settings.content_dir)
 
 
 @dataclass(frozen=True)
