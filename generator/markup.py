@@ -19,7 +19,7 @@ import html
 import posixpath
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from html.parser import HTMLParser
@@ -203,23 +203,77 @@ def resolve_relative_url(url: str, *, source_dir: str, url_prefix: str) -> str:
 _RELEASE_FILE_RE = re.compile(r"(^|/)\d{4}-\d{2}-\d{2}-[a-z0-9-]+\.md$")
 
 
-@lru_cache(maxsize=4096)
 def render_body(markdown_text: str, *, source_dir: str, url_prefix: str) -> str:
     """Sanitized HTML of a release body (pure: the same arguments give the same string).
 
     ``source_dir`` is the folder of the source below ``content/`` (``kota-bandung/2024``);
     ``url_prefix`` is put before every resolved relative URL (``../../../`` on a release page,
     ``https://site/`` in a feed).
-    """
-    converter = _markdown()
-    try:
-        raw_html = converter.reset().convert(markdown_text)
-    finally:
-        converter.reset()
 
+    A release's page and its feed item ask for the same body with two prefixes; the Markdown
+    conversion and the sanitizing (most of the cost) run once, with :data:`URL_PREFIX_SENTINEL`
+    in place of the prefix, and each prefix then only replaces the sentinel. That gives the
+    same bytes as sanitizing with the prefix itself, because the sentinel and the prefix are
+    both written into attributes unescaped (:func:`_written_verbatim`) and the sentinel occurs
+    only where a prefix was put (:func:`_render_with_sentinel` checks); otherwise the body is
+    rendered with the prefix directly.
+    """
+    with_sentinel = _render_with_sentinel(markdown_text, source_dir)
+    if with_sentinel is None or not _written_verbatim(url_prefix):
+        return _render_with_prefix(markdown_text, source_dir, url_prefix)
+    return with_sentinel.replace(URL_PREFIX_SENTINEL, url_prefix)
+
+
+#: Put in place of the URL prefix while a body is sanitized once for every prefix. Two
+#: private-use characters around a name no press release contains; the sentinel cannot overlap
+#: itself (its first and last characters occur once), so counting it in the output is exact.
+URL_PREFIX_SENTINEL = "\ue000portal-url-prefix\ue001"
+#: Characters the HTML serializer escapes in an attribute value (``&amp;``, ``&quot;``,
+#: ``&nbsp;``): a prefix containing one is not written verbatim.
+_ESCAPED_IN_ATTRIBUTES = ("&", '"', "\u00a0")
+
+
+def _written_verbatim(url_prefix: str) -> bool:
+    return not any(character in url_prefix for character in _ESCAPED_IN_ATTRIBUTES)
+
+
+# Bounded: one entry per body (the rendered HTML; the Markdown key is the release's own string).
+# A build renders each release's page and, when its feeds changed, its feed item: enough room
+# for a few thousand releases between the two.
+@lru_cache(maxsize=8192)
+def _render_with_sentinel(markdown_text: str, source_dir: str) -> str | None:
+    """The body rendered with :data:`URL_PREFIX_SENTINEL` as prefix, or None when the sentinel
+    also occurs where no prefix was put (the body contains it): then it cannot be replaced."""
+    prefixed = 0
+
+    def relative(url: str) -> str | None:
+        nonlocal prefixed
+        resolved = resolve_relative_url(url, source_dir=source_dir, url_prefix=URL_PREFIX_SENTINEL)
+        if resolved.startswith(URL_PREFIX_SENTINEL):
+            prefixed += 1
+        return resolved
+
+    rendered = _sanitize(_convert(markdown_text), relative)
+    return rendered if rendered.count(URL_PREFIX_SENTINEL) == prefixed else None
+
+
+def _render_with_prefix(markdown_text: str, source_dir: str, url_prefix: str) -> str:
     def relative(url: str) -> str | None:
         return resolve_relative_url(url, source_dir=source_dir, url_prefix=url_prefix)
 
+    return _sanitize(_convert(markdown_text), relative)
+
+
+def _convert(markdown_text: str) -> str:
+    converter = _markdown()
+    try:
+        html_text: str = converter.reset().convert(markdown_text)
+    finally:
+        converter.reset()
+    return html_text
+
+
+def _sanitize(raw_html: str, relative: Callable[[str], str | None]) -> str:
     cleaned: str = nh3.clean(
         raw_html,
         tags=set(ALLOWED_TAGS),

@@ -624,6 +624,9 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
     def on_shutdown(self) -> None:
         # Interrupted (Ctrl-C is not an Exception, so on_build_error did not run).
         self.on_build_error(error=RuntimeError("shutdown"))
+        # MkDocs keeps plugins that have on_startup alive for the whole process; a later
+        # in-process build must not still believe it is serving.
+        self.command = None
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         if self.settings is None:  # the first build failed validation; nothing to watch yet

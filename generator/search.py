@@ -79,11 +79,9 @@ def index_site(site_dir: Path, settings: Settings) -> SearchReport:
     if not site_dir.is_dir():
         raise SearchIndexError(f"{site_dir}: folder situs hasil build tidak ditemukan")
     output_dir = site_dir / PAGEFIND_DIR
-    if output_dir.exists():
-        shutil.rmtree(output_dir)
 
     started = time.perf_counter()
-    _run_coroutine_blocking(_write_index(site_dir, output_dir))
+    _write_complete_bundle(site_dir, output_dir)
     canonicalize_bundle(output_dir)
     elapsed = time.perf_counter() - started
 
@@ -96,9 +94,40 @@ def index_site(site_dir: Path, settings: Settings) -> SearchReport:
     )
 
 
+#: Runs of Pagefind before a torn bundle is reported (the second only after a torn first run).
+_WRITE_ATTEMPTS = 2
+#: Longest wait, in seconds, for Pagefind to finish writing files after it reported them written.
+_WRITE_SETTLE_TIMEOUT_SECONDS = 120.0
+
+
+def _write_complete_bundle(site_dir: Path, output_dir: Path) -> None:
+    """Run Pagefind into a fresh ``output_dir`` until the bundle it leaves is complete.
+
+    Pagefind writes each file with tokio's ``File::write_all``, which hands the bytes to a
+    background thread and returns before they reach the file; the service answers "files
+    written" at that point, and the Python API then terminates it. ``_write_index`` waits for
+    those writes (see ``_wait_until_files_closed``), and this check catches what that wait cannot
+    see (no ``/proc``, or a wait that timed out): a second run, then a clear error, instead of a
+    ``JSONDecodeError`` from an empty ``pagefind-entry.json``.
+    """
+    problem = ""
+    for _attempt in range(_WRITE_ATTEMPTS):
+        if output_dir.exists():
+            shutil.rmtree(output_dir)  # no stale chunk of a previous index (or of a torn run)
+        _run_coroutine_blocking(_write_index(site_dir, output_dir))
+        problem = _incomplete_bundle_problem(output_dir)
+        if not problem:
+            return
+    raise SearchIndexError(
+        f"{output_dir}: Pagefind menulis indeks pencarian yang tidak lengkap ({problem}) "
+        f"sebanyak {_WRITE_ATTEMPTS} kali; jalankan build sekali lagi"
+    )
+
+
 async def _write_index(site_dir: Path, output_dir: Path) -> None:
     # Imported here so that building without search (``search: false``) never needs the binary.
-    from pagefind.index import IndexConfig, PagefindIndex
+    from pagefind.index import IndexConfig
+    from pagefind.service import PagefindService
 
     config: IndexConfig = {
         "force_language": SEARCH_LANGUAGE,
@@ -107,9 +136,17 @@ async def _write_index(site_dir: Path, output_dir: Path) -> None:
         "output_path": str(output_dir),
     }
     try:
-        async with PagefindIndex(config) as index:
+        # The service, not ``PagefindIndex``, is the context: ``PagefindIndex`` writes the files
+        # on exit and terminates the service at once, before its last writes have landed.
+        async with PagefindService() as service:
+            index = await service.create_index(config)
             await index.add_directory(str(site_dir))
-            # Leaving the context writes the files to ``output_path``.
+            await index.write_files()
+            backend_pid = getattr(getattr(service, "_backend", None), "pid", None)
+            if isinstance(backend_pid, int):
+                await _wait_until_files_closed(
+                    backend_pid, output_dir, _WRITE_SETTLE_TIMEOUT_SECONDS
+                )
     except FileNotFoundError as exc:
         raise SearchIndexError(
             "program Pagefind tidak ditemukan; pasang paket 'pagefind[extended]' "
@@ -119,6 +156,74 @@ async def _write_index(site_dir: Path, output_dir: Path) -> None:
         raise SearchIndexError(f"Pagefind gagal membuat indeks pencarian: {exc}") from exc
     if not (output_dir / "pagefind-entry.json").is_file():
         raise SearchIndexError(f"{output_dir}: Pagefind tidak menulis indeks pencarian")
+
+
+async def _wait_until_files_closed(pid: int, directory: Path, timeout_seconds: float) -> None:
+    """Wait until process ``pid`` holds no open file under ``directory``, or the timeout passes.
+
+    Pagefind's background write of a file holds the file open until the bytes are written, so
+    "no open file under the bundle" means every file is complete. Reads ``/proc/<pid>/fd``
+    (Linux); where that does not exist the wait is skipped and ``_incomplete_bundle_problem``
+    is the only guard.
+    """
+    deadline = time.monotonic() + timeout_seconds
+    while _open_files_under(pid, directory) and time.monotonic() < deadline:
+        await asyncio.sleep(0.005)
+
+
+def _open_files_under(pid: int, directory: Path) -> list[str]:
+    """Paths under ``directory`` that process ``pid`` has open (empty without ``/proc``)."""
+    import os
+
+    fd_dir = Path(f"/proc/{pid}/fd")
+    prefix = f"{directory.resolve()}{os.sep}"
+    try:
+        descriptors = sorted(os.listdir(fd_dir))
+    except OSError:  # no /proc, or the process has already exited
+        return []
+    open_paths: list[str] = []
+    for descriptor in descriptors:
+        try:
+            target = os.readlink(fd_dir / descriptor)
+        except OSError:  # closed between listing and reading
+            continue
+        if target.startswith(prefix):
+            open_paths.append(target)
+    return open_paths
+
+
+def _incomplete_bundle_problem(output_dir: Path) -> str:
+    """Why the bundle in ``output_dir`` is not complete (Indonesian), or ``""`` if it is.
+
+    Checks what the build reads back (``pagefind-entry.json``, each language's meta file and
+    its filter chunks) completely, and that no other file is empty: a file Pagefind created
+    but had not yet written is empty.
+    """
+    import zlib
+
+    entry_file = output_dir / "pagefind-entry.json"
+    try:
+        entry = json.loads(entry_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return f"{entry_file.name} kosong, terpotong atau tidak terbaca"
+    languages = entry.get("languages") if isinstance(entry, dict) else None
+    if not isinstance(languages, dict) or not all(
+        isinstance(info, dict) and isinstance(info.get("hash"), str) for info in languages.values()
+    ):
+        return f"{entry_file.name} tidak berisi daftar bahasa"
+    for _language, info in sorted(languages.items()):
+        chunk_file = output_dir / f"pagefind.{info['hash']}.pf_meta"
+        try:
+            meta = _read_chunk(chunk_file)
+            for _name, chunk_hash in _meta_filter_list(meta, chunk_file):
+                chunk_file = output_dir / "filter" / f"{chunk_hash}.pf_filter"
+                _read_chunk(chunk_file)
+        except (OSError, EOFError, ValueError, IndexError, zlib.error, SearchIndexError):
+            return f"{chunk_file.relative_to(output_dir)} kosong atau terpotong"
+    for path in sorted(output_dir.rglob("*")):
+        if path.is_file() and path.stat().st_size == 0:
+            return f"{path.relative_to(output_dir)} kosong"
+    return ""
 
 
 def _run_coroutine_blocking(coroutine: Any) -> None:

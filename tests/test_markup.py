@@ -7,10 +7,12 @@ import time
 import pytest
 from lxml import html as lxml_html
 
+from generator import markup
 from generator.markup import (
     ALLOWED_TAGS,
     MAX_BRACKET_DEPTH,
     MAX_BRACKET_SCAN,
+    URL_PREFIX_SENTINEL,
     find_references,
     inspect_body,
     render_body,
@@ -163,9 +165,63 @@ def test_every_markdown_construct_is_in_the_allowlist() -> None:
 def test_rendering_is_pure() -> None:
     body = "Teks [a](b.md) ![c](d.png)\n"
     first = render(body)
-    render_body.cache_clear()
+    markup._render_with_sentinel.cache_clear()
     assert render(body) == first
     assert render(body, **FEED) != first
+
+
+#: Bodies whose URLs take every path of ``resolve_relative_url`` (and some that the sanitizer
+#: rewrites or drops), for the check that one render serves every prefix.
+URL_BODIES = (
+    "[a](foto.jpg) ![b](../x/y.png) [c](/kantor/) [d](#x) [e](?q=1) [f](//luar.test/p)",
+    "[m](mailto:humas@x.go.id) [h](https://x.test/a?b=1&c=2) [r](2024-05-01-slug.md#isi)",
+    '[naik](../../../../etc/passwd) [titik](./) [dua](..) [kosong]() <a href="">x</a>',
+    '<a href="foto.jpg" title="t">x</a> <img src="g.png" alt="a"> <q cite="c.html">q</q>',
+    "[l](a&amp;b.html) [l2](a%20b.html) [sp](<a b.html>) [u](ümlaut.html) [n](a&nbsp;b.html)",
+    '<a href="javascript:alert(1)">j</a> <img src="data:x" alt="d"> <span href="x.html">s</span>',
+    "| a | b |\n|:--|--:|\n| [x](x.md) | ![y](y.png) |\n\n```\n[kode](k.md)\n```\n",
+)
+PREFIXES = ("../../../", "", "https://portal.test/", "https://x.test/?a=1&b=", 'q"x/', "a\u00a0b/")
+
+
+@pytest.mark.parametrize("body", URL_BODIES)
+@pytest.mark.parametrize("source_dir", ["kota-bandung/2024", ""])
+def test_one_render_serves_every_prefix_byte_for_byte(body: str, source_dir: str) -> None:
+    for prefix in PREFIXES:
+        direct = markup._render_with_prefix(body, source_dir, prefix)
+        assert render_body(body, source_dir=source_dir, url_prefix=prefix) == direct, prefix
+
+
+def test_page_and_feed_convert_the_body_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    conversions: list[str] = []
+    real_convert = markup._convert
+
+    def counting_convert(text: str) -> str:
+        conversions.append(text)
+        return real_convert(text)
+
+    monkeypatch.setattr(markup, "_convert", counting_convert)
+    body = "Satu kali saja: [lampiran](lampiran.pdf) ![peta](peta.png) [lain](2024-01-02-a.md)"
+    page = render(body)
+    feed = render(body, **FEED)
+    assert conversions == [body]
+    assert 'href="../../../kota-bandung/2024/lampiran.pdf"' in page
+    assert 'href="https://portal.test/kota-bandung/2024/2024-01-02-a/"' in feed
+    assert URL_PREFIX_SENTINEL not in page + feed
+
+
+def test_a_body_containing_the_sentinel_is_rendered_with_the_prefix() -> None:
+    body = f"Teks {URL_PREFIX_SENTINEL} biasa dan [tautan]({URL_PREFIX_SENTINEL}x.html)"
+    assert markup._render_with_sentinel(body, "kota-bandung/2024") is None
+    page = render(body)
+    assert page == markup._render_with_prefix(body, "kota-bandung/2024", "../../../")
+    assert f"Teks {URL_PREFIX_SENTINEL} biasa" in page  # the writer's text is left alone
+    assert hrefs(page) == [f"../../../kota-bandung/2024/{URL_PREFIX_SENTINEL}x.html"]
+
+
+def test_a_prefix_the_serializer_escapes_is_rendered_with_the_prefix() -> None:
+    page = render("[a](b.html)", source_dir="x", url_prefix="https://x.test/?p=1&q=")
+    assert 'href="https://x.test/?p=1&amp;q=x/b.html"' in page
 
 
 def test_references_are_found_with_positions() -> None:

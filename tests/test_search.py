@@ -215,6 +215,95 @@ def test_pagefind_failure_is_a_portal_error(
         index_site(small_site, make_settings(tmp_path))
 
 
+def test_a_torn_bundle_is_written_again(
+    small_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pagefind killed before its last write landed left an empty entry file: run it again."""
+    real_write_index = search._write_index
+    runs: list[int] = []
+
+    async def first_run_torn(site_dir: Path, output_dir: Path) -> None:
+        await real_write_index(site_dir, output_dir)  # the real Pagefind
+        runs.append(len(runs))
+        if len(runs) == 1:
+            (output_dir / "pagefind-entry.json").write_bytes(b"")
+
+    monkeypatch.setattr(search, "_write_index", first_run_torn)
+    report = index_site(small_site, make_settings(tmp_path))
+
+    assert len(runs) == 2
+    assert report.pages_indexed == 2
+    entry = json.loads((small_site / "pagefind" / "pagefind-entry.json").read_text("utf-8"))
+    assert entry["languages"]["id"]["page_count"] == 2
+
+
+def test_a_bundle_torn_every_time_is_a_clear_portal_error(
+    small_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_write_index = search._write_index
+    runs: list[int] = []
+
+    async def always_torn(site_dir: Path, output_dir: Path) -> None:
+        await real_write_index(site_dir, output_dir)
+        runs.append(len(runs))
+        meta = next(output_dir.glob("pagefind.*.pf_meta"))
+        meta.write_bytes(meta.read_bytes()[:10])  # a gzip stream cut short
+
+    monkeypatch.setattr(search, "_write_index", always_torn)
+    with pytest.raises(SearchIndexError, match=r"tidak lengkap \(pagefind\..*pf_meta kosong"):
+        index_site(small_site, make_settings(tmp_path))
+    assert len(runs) == 2
+
+
+def test_an_empty_file_in_the_bundle_is_incomplete(small_site: Path, tmp_path: Path) -> None:
+    index_site(small_site, make_settings(tmp_path))
+    bundle = small_site / "pagefind"
+    assert search._incomplete_bundle_problem(bundle) == ""
+    fragment = next((bundle / "fragment").glob("*.pf_fragment"))
+    fragment.write_bytes(b"")
+    assert search._incomplete_bundle_problem(bundle) == f"fragment/{fragment.name} kosong"
+
+
+def test_wait_until_files_closed_waits_for_a_pending_write(tmp_path: Path) -> None:
+    """A process holding a bundle file open (as Pagefind's background writer does) is waited for."""
+    import asyncio
+    import subprocess
+    import sys
+
+    bundle = tmp_path / "pagefind"
+    bundle.mkdir()
+    target = bundle / "pagefind-entry.json"
+    writer = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time\n"
+            "f = open(sys.argv[1], 'w')\n"
+            "print('open', flush=True)\n"
+            "time.sleep(0.5)\n"
+            "f.write('{\"languages\": {}}')\n"
+            "f.close()\n"
+            "time.sleep(30)\n",
+            str(target),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert writer.stdout is not None
+        assert writer.stdout.readline() == "open\n"
+        assert search._open_files_under(writer.pid, bundle) == [str(target.resolve())]
+        assert target.read_text() == ""  # what terminating Pagefind now would leave
+
+        asyncio.run(search._wait_until_files_closed(writer.pid, bundle, 20.0))
+
+        assert json.loads(target.read_text()) == {"languages": {}}
+        assert search._open_files_under(writer.pid, bundle) == []
+    finally:
+        writer.kill()
+        writer.wait()
+
+
 def test_result_count_reads_pagefind_ui_messages() -> None:
     assert search._result_count("Ditemukan 12 hasil untuk membangun") == 12
     assert search._result_count("zzz tidak ditemukan") == 0

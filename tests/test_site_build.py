@@ -386,12 +386,15 @@ def test_serve_builds_in_place_and_watches_content_and_regions(portal_repo: Port
     site = portal_repo.root / "serve-site"
     config = load_config(config_file=str(portal_repo.root / "mkdocs.yml"), site_dir=str(site))
     config.plugins.on_startup(command="serve", dirty=False)
-    build(config, serve_url="http://127.0.0.1:8000/")
+    try:
+        build(config, serve_url="http://127.0.0.1:8000/")
+        server = _FakeServer()
+        config.plugins.on_serve(server, config=config, builder=lambda: None)
+    finally:
+        config.plugins.on_shutdown()  # as `mkdocs serve` does when it stops
     # `mkdocs serve` owns its temporary folder: the plugin neither redirects nor swaps it.
     assert (site / "kota-bandung" / "2024" / "2024-05-18-rapat-koordinasi" / "index.html").is_file()
     assert not list(portal_repo.root.glob(".serve-site.*"))
-    server = _FakeServer()
-    config.plugins.on_serve(server, config=config, builder=lambda: None)
     assert server.watched == [
         str(portal_repo.root / "content"),
         str(portal_repo.root / "regions"),
