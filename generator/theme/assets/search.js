@@ -21,6 +21,7 @@
   var state = readAddress();
   var sortSelect = document.getElementById("cari-urut");
   var ui = null;
+  var mount = null;
 
   function readAddress() {
     var params = new URLSearchParams(location.search);
@@ -74,12 +75,15 @@
   }
 
   function start() {
-    if (ui) {
-      ui.destroy();
-      root.textContent = "";
-    }
+    // Pagefind's sort is fixed when its UI is created, so a new sort means a new UI. The old
+    // one is only unmounted, not destroyed: all UIs share one search worker, and destroying
+    // the last user before the new UI has claimed it terminates the worker and rejects the
+    // pending searches with a console error. An idle UI object per sort switch is cheap.
+    var previousMount = mount;
+    mount = document.createElement("div");
+    root.appendChild(mount);
     ui = new window.PagefindUI({
-      element: root,
+      element: mount,
       showImages: false,
       showSubResults: false,
       showEmptyFilters: false,
@@ -94,6 +98,9 @@
         filters_label: "Saring",
       },
     });
+    if (previousMount) {
+      previousMount.remove();
+    }
     labelInput();
     if (Object.keys(state.filters).length) {
       ui.triggerFilters(state.filters);
