@@ -42,7 +42,7 @@ from .model import (
     Withdrawal,
 )
 from .regions import RegionRegistry
-from .sources import SourceText, read_source
+from .sources import SourceText, byte_count, read_bytes_nofollow, read_source
 from .taxonomy import CATEGORIES_FILE
 from .timefmt import format_datetime
 
@@ -1271,13 +1271,11 @@ class _ImageCache:
         if info.st_size > limit:
             return None, (
                 "IMG003",
-                f"gambar {rel} terlalu besar ({info.st_size:,} bita); batasnya {limit:,} bita. "
-                "Perkecil ukuran atau kompres gambar".replace(",", "."),
+                f"gambar {rel} terlalu besar ({byte_count(info.st_size)} bita); batasnya "
+                f"{byte_count(limit)} bita. Perkecil ukuran atau kompres gambar",
             )
         try:
-            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-            with os.fdopen(fd, "rb") as handle:
-                data = handle.read(limit + 1)
+            data = read_bytes_nofollow(path, limit + 1)
         except OSError as exc:
             return None, ("IMG001", f"gambar {rel} tidak dapat dibaca: {exc.strerror}")
         suffix = posixpath.splitext(rel)[1].lower()

@@ -44,6 +44,19 @@ def line_col(data: bytes | str, index: int) -> tuple[int, int]:
     return line, index - (head.rfind("\n") + 1) + 1
 
 
+def byte_count(count: int) -> str:
+    """``1.234.567``: Indonesian groups thousands with a period."""
+    return f"{count:,}".replace(",", ".")
+
+
+def read_bytes_nofollow(path: Path, limit: int) -> bytes:
+    """At most ``limit`` bytes of ``path``, refusing to follow a symlink swapped in between
+    the check and the read (``O_NOFOLLOW``)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    with os.fdopen(fd, "rb") as handle:
+        return handle.read(limit)
+
+
 def read_source(
     path: Path, rel_path: str, *, max_bytes: int
 ) -> tuple[SourceText | None, list[Diagnostic]]:
@@ -75,14 +88,12 @@ def read_source(
                 1,
                 1,
                 "FILE003",
-                f"berkas terlalu besar ({info.st_size:,} bita); batasnya {max_bytes:,} bita; "
-                "kecilkan isinya (rilis panjang dapat dipecah)".replace(",", "."),
+                f"berkas terlalu besar ({byte_count(info.st_size)} bita); batasnya "
+                f"{byte_count(max_bytes)} bita; kecilkan isinya (rilis panjang dapat dipecah)",
             )
         ]
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-        with os.fdopen(fd, "rb") as handle:
-            data = handle.read(max_bytes + 1)
+        data = read_bytes_nofollow(path, max_bytes + 1)
     except OSError as exc:
         return None, [
             Diagnostic(rel_path, 1, 1, "FILE001", f"berkas tidak dapat dibaca: {exc.strerror}")
