@@ -12,6 +12,7 @@ be missed, never served:
   generator's own code (:func:`code_version`). Reused pages are hard-linked into the new
   build folder (copied where links are impossible), so unchanged pages cost one ``link()``.
 * **Feeds** (``feeds/<kk>/<key>``): the bytes of one feed file, keyed by its feed set's inputs.
+* **Files** (``files/<kk>/<sha256>``): private copies of release images, published by link.
 * **Search** (``pagefind/<key>/``): the Pagefind bundle of a set of indexed pages, keyed by
   the keys (or byte digests) of every HTML page in the site; reused when no page changed.
 * **Releases** (``releases/<region>.pickle``, see :class:`generator.pipeline.ReleaseCache`):
@@ -156,6 +157,8 @@ class BuildState:
 
     pages: dict[str, str] = field(default_factory=dict)
     feeds: dict[str, str] = field(default_factory=dict)
+    #: Published copies of source files (release images): site path → sha256 of the bytes.
+    files: dict[str, str] = field(default_factory=dict)
     search: str = ""
     #: Digest of every output's key: equal means the published site would not change.
     outputs: str = ""
@@ -170,6 +173,7 @@ class BuildCache:
         self.root = root
         self.pages_dir = root / "pages"
         self.feeds_dir = root / "feeds"
+        self.files_dir = root / "files"
         self.search_dir = root / "pagefind"
         self.previous = self._load_state()
 
@@ -180,6 +184,19 @@ class BuildCache:
 
     def feed_path(self, key: str) -> Path:
         return self.feeds_dir / key[:2] / key
+
+    def file_path(self, sha256: str) -> Path:
+        return self.files_dir / sha256[:2] / sha256
+
+    def keep_copy(self, source: Path, sha256: str) -> Path:
+        """A private copy of a source file (never a link: the source may be edited in place)."""
+        entry = self.file_path(sha256)
+        if not entry.is_file():
+            entry.parent.mkdir(parents=True, exist_ok=True)
+            temp = entry.with_name(f".{entry.name}.{os.getpid()}")
+            shutil.copyfile(source, temp)
+            os.replace(temp, entry)
+        return entry
 
     @staticmethod
     def reuse(entry: Path, target: Path) -> bool:
@@ -246,6 +263,7 @@ class BuildCache:
             return BuildState(
                 pages=dict(data["pages"]),
                 feeds=dict(data["feeds"]),
+                files=dict(data.get("files", {})),
                 search=str(data["search"]),
                 outputs=str(data["outputs"]),
                 site=[int(n) for n in data["site"]],
@@ -261,6 +279,9 @@ class BuildCache:
         used_feeds = set(state.feeds.values())
         for key in set(self.previous.feeds.values()) - used_feeds:
             self.feed_path(key).unlink(missing_ok=True)
+        used_files = set(state.files.values())
+        for sha256 in set(self.previous.files.values()) - used_files:
+            self.file_path(sha256).unlink(missing_ok=True)
         if self.previous.search and self.previous.search != state.search:
             shutil.rmtree(self.search_dir / self.previous.search, ignore_errors=True)
         self.root.mkdir(parents=True, exist_ok=True)
@@ -270,6 +291,7 @@ class BuildCache:
                 {
                     "pages": state.pages,
                     "feeds": state.feeds,
+                    "files": state.files,
                     "search": state.search,
                     "outputs": state.outputs,
                     "site": state.site,

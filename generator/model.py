@@ -222,6 +222,8 @@ class Image:
     alt: str
     size_bytes: int
     mime_type: str
+    #: sha256 of the file's bytes (hex): the build cache stores and publishes images by it.
+    sha256: str = ""
 
     @property
     def url(self) -> str:

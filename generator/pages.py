@@ -345,12 +345,14 @@ class PortalPages:
 
     @cached_property
     def _region_text(self) -> Mapping[str, str]:
-        """``repr`` of every region record, made once (it is part of many keys)."""
-        return {region_id: repr(region) for region_id, region in self.portal.regions.items()}
+        """Digest of every region record's ``repr``, made once (it is part of many keys)."""
+        return {
+            region_id: digest(repr(region)) for region_id, region in self.portal.regions.items()
+        }
 
     @cached_property
     def _category_text(self) -> Mapping[str, str]:
-        return {key: repr(category) for key, category in self.portal.categories.items()}
+        return {key: digest(repr(category)) for key, category in self.portal.categories.items()}
 
     # --- rendering ------------------------------------------------------------------------
 

@@ -85,14 +85,20 @@ def render_release(inputs: ReleaseInputs) -> RenderedPage:
         f'<a class="portal-badge portal-badge--type" href="{link(release.type.url)}">'
         f"{esc(release.type.label)}</a>"
     )
-    parts.append(f'<p class="portal-badges">{" ".join(badges)}</p>')
+    # Badges and the date line are not search text: the result already shows the region and the
+    # date, and the excerpt should come from the release itself (the publishing office is still
+    # indexed, in the credits at the end).
+    parts.append(f'<p class="portal-badges" data-pagefind-ignore>{" ".join(badges)}</p>')
     parts.append(f"<h1>{esc(release.title)}</h1>")
     category_link = (
         f'<a href="{link(inputs.category.url)}">{esc(category_label)}</a>'
         if inputs.category
         else esc(category_label)
     )
-    parts.append(f'<p class="portal-meta">{time_tag(release)} · Kategori: {category_link}</p>')
+    parts.append(
+        f'<p class="portal-meta" data-pagefind-ignore>{time_tag(release)} · '
+        f"Kategori: {category_link}</p>"
+    )
     parts.append(f'<p class="portal-lead">{esc(release.summary)}</p>')
     if release.claim is not None:
         parts.append(_claim_box(release))
@@ -105,8 +111,12 @@ def render_release(inputs: ReleaseInputs) -> RenderedPage:
     body = render_body(release.body_markdown, source_dir=release.source_dir, url_prefix=link.root)
     parts.append(f'<div class="portal-body">{body}</div>')
     if release.tags:
+        # A withdrawn release is in no listing, so a tag only it carries has no page: its tags
+        # are shown as text, never as links that could lead to "not found".
         tags = " ".join(
-            f'<a class="portal-tag" href="{link(urls.tag(tag))}">#{esc(tag)}</a>'
+            f'<span class="portal-tag">#{esc(tag)}</span>'
+            if withdrawn
+            else f'<a class="portal-tag" href="{link(urls.tag(tag))}">#{esc(tag)}</a>'
             for tag in release.tags
         )
         parts.append(f'<p class="portal-tags">Topik: {tags}</p>')

@@ -175,7 +175,7 @@ class ReleaseCache:
         problems: list[Diagnostic] = []
         if misses or not hits:
             fresh, problems = load_releases(
-                settings, registry, categories, only_paths=sorted(misses)
+                settings, registry, categories, only_paths=sorted(misses), archive=archive
             )
         if not has_errors(problems):
             self._remember(new_shards, old_shards, fresh, problems, keys, prefix)

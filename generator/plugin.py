@@ -32,11 +32,12 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import sysconfig
 from pathlib import Path
 from typing import Any, cast
 
-from jinja2 import Environment
+from jinja2 import Environment, FileSystemBytecodeCache
 from mkdocs.commands.build import _build_page, _populate_page
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -51,11 +52,14 @@ from . import urls
 from .cache import BuildCache, BuildState, code_version, digest, files_digest, stable_text
 from .config import PortalPluginConfig, Settings, settings_from_plugin
 from .diagnostics import PortalError, Severity
-from .model import Portal, Release
+from .model import Image, Portal, Release
 from .pages import TAB_PAGES, PageJob, PortalPages
 from .pages_meta import LOGO_PATH
 from .render_pool import Progress, run_tasks
-from .writer import AtomicBuild, SiteWriter
+from .writer import AtomicBuild, PublishedRecord, SiteWriter, folder_identity
+
+#: Records of the published ``site/`` and its spare, in the cache folder (generator.writer).
+PUBLISHED_RECORD = "published.json"
 
 log = logging.getLogger("mkdocs.plugins.portal")
 
@@ -135,15 +139,6 @@ def _populate_generated_page(page: Page, config: MkDocsConfig, files: Files) -> 
         config._current_page = None
 
 
-def _folder_identity(folder: Path) -> list[int]:
-    """Inode and modification time of a published folder (empty when it does not exist)."""
-    try:
-        info = os.stat(folder)
-    except OSError:
-        return []
-    return [info.st_ino, info.st_mtime_ns]
-
-
 def _tree_digest(folder: Path, exclude: tuple[str, ...] = ()) -> str:
     """Names and bytes of every file below ``folder`` (what MkDocs itself wrote there)."""
     parts = []
@@ -196,6 +191,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         self._nav: Navigation | None = None
         self._env: Environment | None = None
         self._warnings: _WarningCounter | None = None
+        self._image_sources: list[tuple[Image, Path]] | None = None
 
     # --- lifecycle ------------------------------------------------------------------------
 
@@ -255,6 +251,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         self._files = None
         self._nav = None
         self._env = None
+        self._image_sources = None
 
     def _configure_theme(self, config: MkDocsConfig) -> None:
         theme = config.theme
@@ -325,22 +322,43 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         return nav
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
+        assert self.settings is not None
+        # Compiled templates are kept between builds (Jinja checks each against its source):
+        # compiling the theme is a fixed cost of every build, however little changed.
+        folder = self.settings.root / self.settings.cache_dir / "jinja"
+        folder.mkdir(parents=True, exist_ok=True)
+        env.bytecode_cache = FileSystemBytecodeCache(str(folder))
         self._env = env
         return env
 
-    def _add_images(self, files: Files, config: MkDocsConfig) -> None:
-        """Release images keep their path below ``content/`` (``/<region>/<YYYY>/<file>``)."""
+    def _images(self) -> list[tuple[Image, Path]]:
+        """Every release image once, with its source file (``/<region>/<YYYY>/<file>``)."""
+        if self._image_sources is None:
+            self._image_sources = self._find_images()
+        return self._image_sources
+
+    def _find_images(self) -> list[tuple[Image, Path]]:
         assert self.portal is not None and self.settings is not None
         content_root = (self.settings.root / self.settings.content_dir).resolve()
-        added: set[str] = set()
+        found: dict[str, tuple[Image, Path]] = {}
         for release in self.portal.releases:
             image = release.image
-            if image is None or image.url in added:
+            if image is None or image.url in found:
                 continue
             source = self.settings.root / image.source_path
             # Validation already refused symlinks; checked again because this copies bytes.
             if source.is_symlink() or not source.resolve().is_relative_to(content_root):
                 raise PluginError(f"{image.source_path}: gambar di luar content/ ditolak")
+            found[image.url] = (image, source)
+        return [found[url] for url in sorted(found)]
+
+    def _add_images(self, files: Files, config: MkDocsConfig) -> None:
+        """Release images keep their path below ``content/``. In a real build they are
+        published from the cache by ``on_post_build`` (so an unchanged image costs nothing);
+        ``mkdocs serve`` lets MkDocs copy them."""
+        if self.atomic is not None:
+            return
+        for image, source in self._images():
             files.append(
                 File.generated(
                     config,
@@ -349,7 +367,12 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
                     inclusion=InclusionLevel.NOT_IN_NAV,
                 )
             )
-            added.add(image.url)
+
+    def _place_images(self, writer: SiteWriter, cache: BuildCache, state: BuildState) -> None:
+        for image, source in self._images():
+            sha256 = image.sha256 or digest(source.read_bytes())
+            writer.place(image.url, cache.keep_copy(source, sha256))
+            state.files[image.url] = sha256
 
     # --- pages ----------------------------------------------------------------------------
 
@@ -413,7 +436,9 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         from .sitemap import build_sitemaps
 
         site_dir = Path(config.site_dir)
-        writer = SiteWriter(site_dir)
+        # In a real build, outputs reused from the cache are only named (see generator.writer);
+        # `mkdocs serve` writes its own folder in place, so they are linked there at once.
+        writer = SiteWriter(site_dir, defer=self.atomic is not None)
         cache_root = self.settings.root / self.settings.cache_dir
         # `mkdocs serve` builds for its own address (another site_url): a cache of its own,
         # so that previewing never evicts the published build's entries.
@@ -429,6 +454,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
                 code_version(),
                 repr(sorted(state.pages.items())),
                 repr(sorted(state.feeds.items())),
+                repr([(image.url, image.sha256) for image, _ in self._images()]),
                 _tree_digest(site_dir, exclude=MKDOCS_SITEMAPS),
                 repr(sorted((path, digest(data)) for path, data in sitemap_files.items())),
                 f"search={self.settings.search}",
@@ -436,7 +462,9 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
             if self._unchanged(cache, state):
                 self._keep_previous_site(config, cache, state)
                 return
-            contents = self._write_detached_pages(config, site_dir, cache, page_keys, feed_items)
+            if self.atomic is not None:
+                self._place_images(writer, cache, state)
+            contents = self._write_detached_pages(config, writer, cache, page_keys, feed_items)
             feed_files = feeds.build_feeds(self.portal, self.settings, feed_cache, contents)
             del contents  # free the item contents before the sitemaps
             feed_cache.keep(writer.write_all(feed_files))
@@ -444,22 +472,54 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
             for name in MKDOCS_SITEMAPS:
                 writer.remove(name)
             writer.write_all(sitemap_files)
+            if self._strict_warnings():
+                return  # strict mode: MkDocs aborts next; on_build_error discards the folder
+            if self.atomic is None:
+                if self.settings.search:
+                    self._search_index(site_dir, cache, state)
+                cache.commit(state)
+                return
+            published_path = cache.root / PUBLISHED_RECORD
+            record = PublishedRecord.load(published_path)
+            prepared = self.atomic.prepare(
+                writer.deferred,
+                self._known_fingerprints(state),
+                record,
+                lambda r: r.save(published_path),
+            )
+            folder, published = prepared.folder, prepared.record
+            if prepared.from_spare:
+                log.info(
+                    f"Folder cadangan diperbarui: {prepared.replaced} berkas diganti, "
+                    f"{prepared.removed} dihapus"
+                )
             # Last, and alone: Pagefind reads every HTML page. (Not beside the feeds: under CPU
             # load the Pagefind service can be stopped before its files are complete.)
             if self.settings.search:
-                self._search_index(site_dir, cache, state)
+                self._search_index(folder, cache, state, published.search)
+            published.search = state.search
         except PortalError as exc:
             raise PluginError(exc.format()) from None
-        warnings = self._warnings.count if self._warnings is not None else 0
+        if self._strict_warnings():
+            return
         self._detach_counter()
-        if warnings:
-            return  # strict mode: MkDocs aborts next; on_build_error discards the folder
-        if self.atomic is not None:
-            self.atomic.commit()
-            config.site_dir = str(self.atomic.site_dir)
-            state.site = _folder_identity(self.atomic.site_dir)
-            self.atomic = None
+        record = self.atomic.swap(folder, published, record)
+        record.save(published_path)
+        config.site_dir = str(self.atomic.site_dir)
+        state.site = record.site.identity
+        self.atomic = None
         cache.commit(state)
+
+    def _strict_warnings(self) -> bool:
+        return self._warnings is not None and self._warnings.count > 0
+
+    @staticmethod
+    def _known_fingerprints(state: BuildState) -> dict[str, str]:
+        """Fingerprints of the outputs that have a cache key: generated pages and feeds."""
+        known = {f"{url}index.html": "p:" + key for url, key in state.pages.items()}
+        known.update({path: "f:" + key for path, key in state.feeds.items()})
+        known.update({path: "i:" + sha256 for path, sha256 in state.files.items()})
+        return known
 
     def _unchanged(self, cache: BuildCache, state: BuildState) -> bool:
         """True when every output would be byte-identical to the published ``site/``: the
@@ -472,7 +532,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
             return False
         if self.settings is not None and self.settings.search and not previous.search:
             return False
-        return bool(previous.site) and previous.site == _folder_identity(self.atomic.site_dir)
+        return bool(previous.site) and previous.site == folder_identity(self.atomic.site_dir)
 
     def _keep_previous_site(
         self, config: MkDocsConfig, cache: BuildCache, state: BuildState
@@ -527,7 +587,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
     def _write_detached_pages(
         self,
         config: MkDocsConfig,
-        site_dir: Path,
+        writer: SiteWriter,
         cache: BuildCache,
         page_keys: list[tuple[PageJob, str]],
         items: list[Release],
@@ -541,8 +601,11 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         todo: list[tuple[PageJob, str]] = []
         progress = Progress("Halaman dari cache", len(page_keys))
         for job, key in page_keys:
-            if not cache.reuse(cache.page_path(key), site_dir / job.url / "index.html"):
+            entry = cache.page_path(key)
+            if not entry.is_file():
                 todo.append((job, key))
+            else:
+                writer.place(f"{job.url}index.html", entry)
             progress.advance(1)
         progress.close()
         reused = len(page_keys) - len(todo)
@@ -584,8 +647,11 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
             contents[release.id] = content
         return contents
 
-    def _search_index(self, site_dir: Path, cache: BuildCache, state: BuildState) -> None:
-        """Pagefind reads every HTML page; when none changed, the previous bundle is reused."""
+    def _search_index(
+        self, site_dir: Path, cache: BuildCache, state: BuildState, present: str = ""
+    ) -> None:
+        """Pagefind reads every HTML page; when none changed, the previous bundle is reused
+        (``present``: the key of the bundle already in ``site_dir``, kept as it is)."""
         assert self.settings is not None
         from .search import PAGEFIND_DIR, index_site
 
@@ -596,6 +662,10 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
             key = keyed.get(rel)
             parts.append(f"{rel}={key if key is not None else digest(path.read_bytes())}")
         state.search = digest(code_version(), *parts)
+        if present and present == state.search and (site_dir / PAGEFIND_DIR).is_dir():
+            log.info("Indeks pencarian: tidak ada halaman yang berubah; indeks lama dipakai")
+            return
+        shutil.rmtree(site_dir / PAGEFIND_DIR, ignore_errors=True)
         if cache.reuse_search(state.search, site_dir / PAGEFIND_DIR):
             log.info("Indeks pencarian: tidak ada halaman yang berubah; indeks lama dipakai")
             return

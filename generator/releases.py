@@ -319,13 +319,16 @@ def load_releases(
     categories: Mapping[str, Category],
     *,
     only_paths: Sequence[str] | None = None,
+    archive: _Archive | None = None,
 ) -> tuple[list[Release], list[Diagnostic]]:
     """Read and validate releases; return every valid one (drafts and embargoed included).
 
     With ``only_paths`` (repository-relative POSIX paths) only those files are checked in
-    detail and returned; ids and URLs are still compared with the whole archive.
+    detail and returned; ids and URLs are still compared with the whole archive (``archive``:
+    the caller's :func:`scan_archive` of it, when it has one).
     """
-    archive = scan_archive(settings, registry)
+    if archive is None:
+        archive = scan_archive(settings, registry)
     selected: set[str] | None = None if only_paths is None else set(only_paths)
 
     def wanted(rel: str) -> bool:
@@ -491,7 +494,11 @@ def _load_release(
     if fields.image is not None:
         digest.update(fields.image.data)
         image = Image(
-            fields.image.rel_path, fields.image_alt or "", fields.image.size, fields.image.mime
+            fields.image.rel_path,
+            fields.image_alt or "",
+            fields.image.size,
+            fields.image.mime,
+            hashlib.sha256(fields.image.data).hexdigest(),
         )
     assert fields.title and fields.date and fields.summary and fields.category and fields.type
     release = Release(

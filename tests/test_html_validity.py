@@ -44,10 +44,10 @@ Pemeriksaan kesehatan gratis dibuka untuk semua warga. Jadwal lengkap ada di
 
 # Jadwal layanan
 
-| Kegiatan | Waktu | Biaya |
-|:---------|:-----:|------:|
-| Pendaftaran | 08.00 WITA | Rp0 |
-| Pemeriksaan darah lengkap dan konsultasi gizi | 09.00 WITA | Rp0 |
+| Kegiatan | Waktu | Tempat pelayanan | Petugas | Biaya |
+|:---------|:-----:|------------------|---------|------:|
+| Pendaftaran | 08.00 WITA | Loket utama puskesmas | Petugas administrasi | Rp0 |
+| Pemeriksaan darah dan konsultasi gizi | 09.00 WITA | Laboratorium | Dokter, ahli gizi | Rp0 |
 
 ## Persyaratan
 
@@ -244,14 +244,27 @@ def test_vnu_rejects_what_the_theme_fixed(tmp_path: Path) -> None:
 
 def test_theme_base_is_materials_base_with_one_documented_change() -> None:
     """generator/theme/base.html is a copy of Material's (pinned) base.html: only its leading
-    comment and the two ``autocomplete`` attributes differ, so upgrading Material means
-    re-copying it (this test fails until then)."""
+    comment, the two ``autocomplete`` attributes and the skip link for pages without a table of
+    contents differ, so upgrading Material means re-copying it (this test fails until then)."""
     ours = (THEME_DIR / "base.html").read_text(encoding="utf-8")
     assert ours.startswith("{#-")
     ours_without_note = ours[ours.index("-#}\n") + len("-#}\n") :]
     materials = MATERIAL_BASE.read_text(encoding="utf-8")
     assert materials.count(' autocomplete="off">') == 2
-    assert ours_without_note == materials.replace(' autocomplete="off">', ">")
+    skip_end = '          {{ lang.t("action.skip") }}\n        </a>\n      {% endif %}'
+    content = '<div class="md-content" data-md-component="content">'
+    assert materials.count(skip_end) == 1 and materials.count(content) == 1
+    expected = (
+        materials.replace(' autocomplete="off">', ">")
+        .replace(
+            skip_end,
+            skip_end.removesuffix("{% endif %}")
+            + '{% else %}\n        <a href="#konten" class="md-skip">\n'
+            + '          {{ lang.t("action.skip") }}\n        </a>\n      {% endif %}',
+        )
+        .replace(content, content.removesuffix(">") + ' id="konten">')
+    )
+    assert ours_without_note == expected
 
 
 MATERIAL_BUNDLE_DIR = MATERIAL_BASE.parent / "assets" / "javascripts"

@@ -222,6 +222,116 @@ def test_build_without_cache_is_byte_identical_to_cached_build(
     assert "kota-makassar/2024/2024-08-08-rilis-baru/index.html" in cached
 
 
+# --- double-buffered publication ------------------------------------------------------------
+
+
+def spare_updates(caplog: pytest.LogCaptureFixture) -> list[tuple[int, int]]:
+    """(replaced, deleted) of every build that brought the spare folder up to date."""
+    return [
+        (int(match.group(1)), int(match.group(2)))
+        for record in caplog.records
+        if (
+            match := re.search(
+                r"cadangan diperbarui: (\d+) berkas diganti, (\d+) dihapus", record.getMessage()
+            )
+        )
+    ]
+
+
+def fresh_build(repo: PortalRepo, folder: Path) -> dict[str, str]:
+    """The same sources built with no cache and no previous output, into ``folder``."""
+    copy = folder / "repo"
+    shutil.copytree(repo.root, copy, ignore=shutil.ignore_patterns(".cache", "site", ".site.*"))
+    return tree_digest(build_site(copy))
+
+
+def test_the_spare_folder_is_brought_up_to_date_with_only_what_changed(
+    built: tuple[PortalRepo, Path, dict[str, str]],
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """From the third build on, the folder published two builds ago is updated file by file
+    (edits, a new release, a deleted release, a new image) and swapped in; after every build
+    ``site/`` equals a build from scratch, byte for byte and file for file."""
+    repo, site, _cold = built
+    release = repo.root / "content/kota-bandung/2024/2024-05-18-rapat-koordinasi.md"
+    steps = [
+        lambda: release.write_text(release.read_text(encoding="utf-8") + "\nKalimat baru.\n"),
+        lambda: repo.write_release(
+            "kota-makassar", "2024-12-30 08:00", "rilis-akhir-tahun", title='"Rilis Akhir Tahun"'
+        ),
+        lambda: (repo.root / "content/pusat/2024/2024-05-05-rilis-nomor-4.md").unlink(),
+        lambda: release.write_text(release.read_text(encoding="utf-8") + "\nKalimat lagi.\n"),
+    ]
+    for number, step in enumerate(steps):
+        step()
+        caplog.clear()
+        with caplog.at_level(logging.INFO):
+            build_site(repo.root)
+        updates = spare_updates(caplog)
+        # Build 2 has no spare yet (the cold build's site becomes it); builds 3+ use it.
+        assert len(updates) == (0 if number == 0 else 1), updates
+        expected = fresh_build(repo, tmp_path / f"fresh-{number}")
+        assert tree_digest(site) == expected
+        if updates:
+            replaced, deleted = updates[0]
+            assert 0 < replaced < len(expected) / 4  # only what changed, not the archive
+            # The spare is two builds behind: it loses the deleted release in builds 3 and 4.
+            assert (deleted > 0) == (number >= 2)
+    assert "pusat/2024/2024-05-05-rilis-nomor-4/index.html" not in tree_digest(site)
+    assert (repo.root / ".site.spare").is_dir()
+
+
+def test_a_hand_edited_site_is_never_used_as_the_spare(
+    built: tuple[PortalRepo, Path, dict[str, str]],
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A file added to ``site/`` by hand makes that folder untrusted: two builds later (when
+    it would be the spare) a complete folder is made instead, without the stray file."""
+    repo, site, _cold = built
+    release = repo.root / "content/kota-bandung/2024/2024-05-18-rapat-koordinasi.md"
+    release.write_text(release.read_text(encoding="utf-8") + "\nSatu.\n")
+    build_site(repo.root)
+    (site / "tambahan-tangan.html").write_text("bukan dari build", encoding="utf-8")
+    release.write_text(release.read_text(encoding="utf-8") + "\nDua.\n")
+    build_site(repo.root)  # the spare is the cold build's folder: still trusted
+    release.write_text(release.read_text(encoding="utf-8") + "\nTiga.\n")
+    caplog.clear()
+    with caplog.at_level(logging.INFO):
+        build_site(repo.root)
+    assert spare_updates(caplog) == []  # the hand-edited folder was not brought up to date
+    assert not (site / "tambahan-tangan.html").exists()
+    assert tree_digest(site) == fresh_build(repo, tmp_path / "fresh")
+
+
+def test_a_build_failing_after_the_spare_was_touched_leaves_site_and_recovers(
+    built: tuple[PortalRepo, Path, dict[str, str]],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    repo, site, _cold = built
+    release = repo.root / "content/kota-bandung/2024/2024-05-18-rapat-koordinasi.md"
+    for text in ("\nSatu.\n", "\nDua.\n"):
+        release.write_text(release.read_text(encoding="utf-8") + text)
+        build_site(repo.root)
+    published = tree_digest(site)
+    release.write_text(release.read_text(encoding="utf-8") + "\nTiga.\n")
+
+    def explode(*_args: object, **_kwargs: object) -> object:
+        raise OSError("disk penuh")
+
+    # The spare has been updated; the swap fails.
+    monkeypatch.setattr("generator.writer.AtomicBuild._commit_from", explode)
+    with pytest.raises((OSError, Abort)):
+        build_site(repo.root)
+    assert tree_digest(site) == published
+    monkeypatch.undo()
+    monkeypatch.setenv("PORTAL_JOBS", "2")
+    build_site(repo.root)
+    assert tree_digest(site) == fresh_build(repo, tmp_path / "fresh")
+
+
 # --- one change at a time ----------------------------------------------------------------------
 
 

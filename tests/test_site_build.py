@@ -133,6 +133,8 @@ def write_rich_portal(root: Path) -> PortalRepo:
         "2024-02-01 10:00",
         "jadwal-lama",
         title='"Jadwal Lama Yang Ditarik"',
+        # A tag only this withdrawn release carries: it has no tag page, so it must not link.
+        tags="[jadwal-ditarik, kehumasan]",
         withdrawn='{date: "2024-02-03 09:00", reason: "Jadwal dibatalkan."}',
     )
     repo.write_release("kota-pontianak", "2024-02-05 10:00", "jadwal-baru")
