@@ -234,6 +234,10 @@ class Bench:
         started = time.perf_counter()
         self.info = corpus.generate(self.portal_root, self.releases, self.args.seed)
         self.timings["corpus_portal_s"] = time.perf_counter() - started
+        if self.args.no_search:
+            config = self.portal_root / "mkdocs.yml"
+            text = config.read_text(encoding="utf-8")
+            config.write_text(re.sub(r"(?m)^(\s*search:) true$", r"\1 false", text), "utf-8")
         info = self.info
         log(
             f"  {info.releases} releases over {info.regions_used}/{info.regions} regions, "
@@ -261,6 +265,7 @@ class Bench:
         assert self.info is not None
         root = self.portal_root
         shutil.rmtree(root / "site", ignore_errors=True)
+        shutil.rmtree(root / ".site.spare", ignore_errors=True)
         shutil.rmtree(root / ".cache", ignore_errors=True)
         build = [str(self.mkdocs), "build", "-f", str(root / "mkdocs.yml")]
 
@@ -348,6 +353,39 @@ class Bench:
         elif not result.ok:
             row.notes.append("failed, log pagefind.log")
         self.rows.append(row)
+
+    def ours_without_search(self) -> None:
+        """The same rebuilds with search off: what pages, feeds and publication cost alone
+        (Pagefind has no incremental mode, so with search on it dominates any rebuild)."""
+        assert self.info is not None
+        cold = next((r for r in self.rows if r.name == "Portal: cold full build"), None)
+        if cold is None or not cold.ok or not self.search:
+            return
+        config = self.portal_root / "mkdocs.yml"
+        config.write_text(
+            re.sub(r"(?m)^(\s*search:) true$", r"\1 false", config.read_text(encoding="utf-8")),
+            encoding="utf-8",
+        )
+        build = [str(self.mkdocs), "build", "-f", str(config)]
+        log("switching search off (one unmeasured build) …")
+        if not measure(build, self.portal_root, self.env, self.logs / "portal-nosearch.log").ok:
+            log("  FAILED; see portal-nosearch.log")
+            return
+        self._run_ours("Portal, search off: no-change rebuild", build, "portal-nosearch-nochange")
+        edited = self.info.paths[len(self.info.paths) // 3]
+        corpus.edit_release(self.portal_root, edited)
+        row = self._run_ours(
+            "Portal, search off: rebuild, 1 release edited", build, "portal-nosearch-edit"
+        )
+        page = self.portal_root / "site" / self.info.urls[len(self.info.urls) // 3] / "index.html"
+        if row.ok:
+            changed = page.is_file() and "bergeser satu pekan" in page.read_text(encoding="utf-8")
+            row.notes.append("edited page updated" if changed else "STALE: edited page not updated")
+
+    @property
+    def search(self) -> bool:
+        text = (self.portal_root / "mkdocs.yml").read_text(encoding="utf-8")
+        return re.search(r"(?m)^\s*search: true$", text) is not None
 
     def query_cost(self) -> None:
         """Bytes one query fetches from our site (headless Chromium, cold cache)."""
@@ -437,6 +475,7 @@ class Bench:
             return
         root = self.material_root
         shutil.rmtree(root / "site", ignore_errors=True)
+        shutil.rmtree(root / ".site.spare", ignore_errors=True)
         shutil.rmtree(root / ".cache", ignore_errors=True)
         log(f"{name} …")
         result = measure(
@@ -592,6 +631,14 @@ class Bench:
                 f"- rebuild after one edit ≤ 1/20 (0.05 ×) of Hugo's full build: {ratio:.2f} × "
                 f"— {_met(ratio <= 1 / 20)}"
             )
+        edit_off = row("Portal, search off: rebuild, 1 release edited")
+        if edit_off and hugo and edit_off.wall_s and hugo.wall_s:
+            ratio = edit_off.wall_s / hugo.wall_s
+            out.append(
+                f"- the same without search (pages, feeds, publication): {ratio:.3f} × "
+                f"({edit_off.wall_s:.1f} s against {hugo.wall_s / 20:.1f} s) — "
+                f"{_met(ratio <= 1 / 20)}"
+            )
         if nochange and nochange.wall_s is not None:
             out.append(
                 f"- no-change rebuild ≤ 5 s: {nochange.wall_s:.1f} s — {_met(nochange.wall_s <= 5)}"
@@ -687,6 +734,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--no-query-cost", action="store_true", help="skip the headless-Chromium query cost"
     )
+    parser.add_argument(
+        "--no-search",
+        action="store_true",
+        help="build the portal without its search index (Pagefind needs ~30 GB at 100k)",
+    )
     args = parser.parse_args(argv)
     if args.releases < 1:
         parser.error("--releases must be at least 1")
@@ -709,6 +761,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         bench.prepare,
         bench.ours,
         bench.query_cost,
+        bench.ours_without_search,
         bench.hugo_build,
         bench.material_build,
     ]

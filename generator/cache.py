@@ -180,7 +180,8 @@ class BuildCache:
     # --- pages and feeds ------------------------------------------------------------------
 
     def page_path(self, key: str) -> Path:
-        return self.pages_dir / key[:2] / f"{key}.html"
+        # One Path from one string: this runs for every page of the archive on every build.
+        return Path(f"{self.pages_dir}/{key[:2]}/{key}.html")
 
     def feed_path(self, key: str) -> Path:
         return self.feeds_dir / key[:2] / key

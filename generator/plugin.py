@@ -485,7 +485,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
                 writer.deferred,
                 self._known_fingerprints(state),
                 record,
-                lambda r: r.save(published_path),
+                lambda: PublishedRecord.mark_spare_changing(published_path),
             )
             folder, published = prepared.folder, prepared.record
             if prepared.from_spare:

@@ -86,9 +86,18 @@ class PublishedRecord:
     def load(cls, path: Path) -> PublishedRecord:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            return cls(**{name: FolderRecord(**data[name]) for name in ("site", "spare")})
+            record = cls(**{name: FolderRecord(**data[name]) for name in ("site", "spare")})
         except (OSError, ValueError, KeyError, TypeError):
             return cls()
+        if _changing_marker(path).exists():  # a build died while changing the spare
+            record.spare = FolderRecord()
+        return record
+
+    @staticmethod
+    def mark_spare_changing(path: Path) -> None:
+        """Called before the spare's first change: until :meth:`save` the spare is unusable."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _changing_marker(path).touch()
 
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -99,6 +108,11 @@ class PublishedRecord:
         }
         temp.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
         os.replace(temp, path)
+        _changing_marker(path).unlink(missing_ok=True)
+
+
+def _changing_marker(path: Path) -> Path:
+    return path.with_name(f"{path.name}.spare-changing")
 
 
 def folder_identity(folder: Path) -> list[int]:
@@ -162,7 +176,7 @@ class AtomicBuild:
         reused: Mapping[str, Path],
         known: Mapping[str, str],
         record: PublishedRecord,
-        save: Callable[[PublishedRecord], None],
+        before_spare_change: Callable[[], None],
     ) -> PreparedFolder:
         """The complete folder of this build (the spare brought up to date, or the staging
         folder with every reused file linked in) and its record (``identity`` still empty).
@@ -170,7 +184,7 @@ class AtomicBuild:
         ``reused`` names the cache entry of every output not written into the staging folder;
         ``known`` gives fingerprints (cache keys) for staging files that have one, every other
         staging file is fingerprinted by its bytes. ``pagefind/`` is left to the search stage.
-        ``save`` stores the record (the spare is marked unusable before it is touched).
+        ``before_spare_change`` is called before the spare's first change (to mark it unusable).
         """
         staged = self._staged_fingerprints(known)
         for rel in sorted(set(staged) & set(reused)):
@@ -182,7 +196,7 @@ class AtomicBuild:
         spare = self.spare_dir
         if record.spare.matches(spare) and spare.is_dir():
             new.search = record.spare.search
-            save(PublishedRecord(site=record.site))  # the spare is about to change
+            before_spare_change()
             replaced, removed = self._update(spare, record.spare.files, files, reused)
             return PreparedFolder(spare, new, True, replaced, removed)
         for rel, entry in sorted(reused.items()):
@@ -304,8 +318,8 @@ def _remove(path: Path) -> None:
         shutil.rmtree(path)
 
 
-def _check_rel_path(rel_path: str) -> PurePosixPath:
-    """``rel_path`` as a path, or :class:`OutputError` when it could leave the output folder."""
+def _check_rel_path(rel_path: str) -> None:
+    """:class:`OutputError` when ``rel_path`` could leave the output folder."""
     if (
         not rel_path
         or "\\" in rel_path
@@ -314,7 +328,6 @@ def _check_rel_path(rel_path: str) -> PurePosixPath:
         or any(part in ("", ".", "..") for part in rel_path.split("/"))
     ):
         raise OutputError(f"{rel_path!r}: jalur keluaran tidak sah (di luar folder situs)")
-    return PurePosixPath(rel_path)
 
 
 def _make_parents(folder: Path, rel: str) -> None:
@@ -351,7 +364,8 @@ class SiteWriter:
 
     def target(self, rel_path: str) -> Path:
         """The absolute path for ``rel_path``, or :class:`OutputError` if it is not confined."""
-        pure = _check_rel_path(rel_path)
+        _check_rel_path(rel_path)
+        pure = PurePosixPath(rel_path)
         target = self.output_dir.joinpath(*pure.parts)
         # No component that already exists may be a symlink: it could lead outside the output.
         probe = self.output_dir
