@@ -9,6 +9,7 @@ language that says what to change.
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -36,7 +37,7 @@ class Diagnostic:
     def format(self) -> str:
         """``path:line:col: CODE message`` (warnings are marked so in the message)."""
         prefix = "" if self.severity is Severity.ERROR else "peringatan: "
-        return f"{self.path}:{self.line}:{self.col}: {self.code} {prefix}{self.message}"
+        return _visible(f"{self.path}:{self.line}:{self.col}: {self.code} {prefix}{self.message}")
 
     def github_annotation(self) -> str:
         """The GitHub Actions workflow command that puts this problem on the PR's line."""
@@ -45,6 +46,16 @@ class Diagnostic:
         message = _escape_data(f"{self.code} {self.message}")
         path = _escape_property(self.path)
         return f"::{kind} file={path},line={self.line},col={self.col},title={self.code}::{message}"
+
+
+_CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _visible(text: str) -> str:
+    """One problem, one line: a value quoted in a message (a title, a category) may hold line
+    breaks or controls; shown escaped (``\\n``), so that no part of it can pass for another
+    line of output, such as a workflow command (``::error …``) in a CI log."""
+    return _CONTROL_RE.sub(lambda m: repr(m.group())[1:-1], text)
 
 
 def _escape_data(text: str) -> str:

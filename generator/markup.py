@@ -32,6 +32,7 @@ import nh3
 from markdown.treeprocessors import Treeprocessor
 
 from .diagnostics import Diagnostic, Severity
+from .sources import decoded_character_problems
 
 #: The Python-Markdown extensions a body may use (documented in the contributor guide):
 #: tables (column alignment as a ``portal-align-*`` class), fenced code blocks, "sane" lists
@@ -120,6 +121,10 @@ MAX_BRACKET_DEPTH = 16
 MAX_BRACKET_SCAN = 600_000
 MAX_BRACKETS_PER_FILE = 4_000
 MAX_QUOTE_DEPTH = 8
+#: Definition lines (``: …``) per body: Python-Markdown's definition lists recurse once per
+#: item, and a few hundred tight items exceed Python's recursion limit.
+MAX_DEFINITIONS = 200
+_DEFINITION_RE = re.compile(r"^ {0,3}:[ \t]", re.MULTILINE)
 MAX_LIST_DEPTH = 16
 
 _local = threading.local()
@@ -273,6 +278,23 @@ def _convert(markdown_text: str) -> str:
     return html_text
 
 
+def _local_images_only(element: str, attribute: str, value: str) -> str | None:
+    """nh3 attribute filter: an image from another host loses its ``src`` (then the image is
+    dropped): the portal never makes a reader's browser contact a third party."""
+    if element == "img" and attribute == "src":
+        stripped = value.strip()
+        if stripped.startswith("//") or url_scheme(stripped) is not None:
+            return None
+    return value
+
+
+_CHARACTER_REFERENCE_RE = re.compile(r"&#(?:[0-9]{1,8}|[xX][0-9a-fA-F]{1,7});")
+_IMAGE_WITHOUT_SOURCE_RE = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>")
+#: Characters XML 1.0 forbids (feeds are XML) that a character reference like ``&#27;`` can
+#: still put into a body; the checks report them (FILE007), the renderer never emits them.
+_NOT_XML_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def _sanitize(raw_html: str, relative: Callable[[str], str | None]) -> str:
     cleaned: str = nh3.clean(
         raw_html,
@@ -284,8 +306,10 @@ def _sanitize(raw_html: str, relative: Callable[[str], str | None]) -> str:
         link_rel=LINK_REL,
         strip_comments=True,
         url_relative=relative,
+        attribute_filter=_local_images_only,
     )
-    return cleaned
+    cleaned = _IMAGE_WITHOUT_SOURCE_RE.sub("", cleaned)
+    return _NOT_XML_RE.sub("", cleaned)
 
 
 # --- inspection ----------------------------------------------------------------------------
@@ -491,6 +515,19 @@ def inspect_body(markdown_text: str, rel_path: str, first_line: int) -> list[Dia
                 )
             )
     problems.extend(_rendered_scheme_problems(markdown_text, rel_path, first_line, problems))
+    for match in _CHARACTER_REFERENCE_RE.finditer(masked):
+        # Decoded by hand: html.unescape drops exactly the code points asked about here.
+        digits = match.group()[2:-1]
+        number = int(digits[1:], 16) if digits[:1] in "xX" else int(digits)
+        if number > 0x10FFFF:
+            continue  # becomes U+FFFD, harmless
+        decoded = chr(number)
+        line, col = positions.at(match.start())
+        problems.extend(
+            decoded_character_problems(
+                decoded, rel_path, line, col, f"rujukan karakter {match.group()}"
+            )
+        )
     for tag in _iter_tags(masked):
         line, col = positions.at(tag.offset)
         if tag.name not in ALLOWED_TAGS:
@@ -574,6 +611,13 @@ def _nesting_problems(text: str, rel_path: str, first_line: int) -> list[Diagnos
                 f"daftar bertingkat terlalu dalam (indentasi {indent} spasi); paling banyak "
                 f"{MAX_LIST_DEPTH} tingkat",
             )
+    definitions = [match.start() for match in _DEFINITION_RE.finditer(text)]
+    if len(definitions) > MAX_DEFINITIONS:
+        report(
+            definitions[MAX_DEFINITIONS],
+            f"isi rilis memuat {len(definitions)} baris definisi (': …'); batasnya "
+            f"{MAX_DEFINITIONS}. Gunakan tabel atau daftar biasa",
+        )
     return problems
 
 
@@ -629,6 +673,31 @@ class _UrlAttributes(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.urls.extend(v for n, v in attrs if n in _URL_ATTRIBUTES and v is not None)
+
+
+class _ImageSources(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.sources: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "img":
+            self.sources.extend(v for n, v in attrs if n == "src" and v is not None)
+
+
+def rendered_image_sources(text: str) -> list[str]:
+    """The ``src`` of every image the renderer makes of ``text``, before sanitizing.
+
+    :func:`find_references` reads the usual forms; Python-Markdown also accepts reference
+    definitions (``![a][ref]`` with ``[ref]: url``) and deeper nesting, so the image checks
+    ask the renderer itself. Only bodies that can contain an image are rendered.
+    """
+    if "![" not in text and "<img" not in text.lower():
+        return []
+    parser = _ImageSources()
+    parser.feed(_convert(text))
+    parser.close()
+    return parser.sources
 
 
 def _rendered_scheme_problems(

@@ -616,6 +616,24 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         regions, base = self.portal.regions, self.settings.base_url
 
         def render(index: int) -> str | None:
+            try:
+                return render_one(index)
+            except PortalError:
+                raise
+            except Exception as exc:
+                # The checks should have refused what cannot be rendered; if one got past
+                # them, say which file, as every other problem is said (no traceback).
+                if index >= len(todo):
+                    source = items[index - len(todo)].source_path
+                else:
+                    source = self._source_of(todo[index][0])
+                raise PortalError(
+                    f"{source}:1:1: REL099 halaman ini tidak dapat dibuat "
+                    f"({type(exc).__name__}: {str(exc)[:200]}); laporkan ke tim pusat "
+                    "beserta berkasnya"
+                ) from None
+
+        def render_one(index: int) -> str | None:
             if index >= len(todo):
                 release = items[index - len(todo)]
                 return item_content_html(release, regions[release.region_id], base)
@@ -646,6 +664,15 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
             assert content is not None
             contents[release.id] = content
         return contents
+
+    def _source_of(self, job: PageJob) -> str:
+        """The source file a generated page is made from (its URL for listing pages)."""
+        assert self.portal is not None
+        if job.kind == "release":
+            release = next((r for r in self.portal.releases if r.id == job.key), None)
+            if release is not None:
+                return release.source_path
+        return job.url or "index.html"
 
     def _search_index(
         self, site_dir: Path, cache: BuildCache, state: BuildState, present: str = ""

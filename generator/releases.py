@@ -42,7 +42,7 @@ from .model import (
     Withdrawal,
 )
 from .regions import RegionRegistry
-from .sources import SourceText, byte_count, read_bytes_nofollow, read_source
+from .sources import SourceText, byte_count, line_col, read_bytes_nofollow, read_source
 from .taxonomy import CATEGORIES_FILE
 from .timefmt import format_datetime
 
@@ -485,8 +485,11 @@ def _load_release(
         )
         return None, list(sink.items)
     fields = _read_front_matter(tree, context, categories, release_path, settings, images)
-    sink.extend(markup.inspect_body(body, rel, body_first_line))
-    _check_body_images(body, body_first_line, context, settings, images)
+    body_problems = markup.inspect_body(body, rel, body_first_line)
+    sink.extend(body_problems)
+    # The image check may render the body: never one that failed the nesting budget.
+    renderable = not any(problem.code == "MD004" for problem in body_problems)
+    _check_body_images(body, body_first_line, context, settings, images, renderable)
     if sink.has_errors() or fields is None:
         return None, list(sink.items)
     digest = hashlib.sha256(source.data)
@@ -801,6 +804,7 @@ def _warn_foreign_offset(scalar: sy.Scalar, moment: datetime, context: _Context,
     """An explicit offset other than the region's own is legal but usually a slip: an office
     in Jayapura writing ``+07:00`` most likely meant its own 09.00, not 11.00 WIT."""
     match = _OFFSET_MOMENT_RE.match(scalar.value.strip())
+    # "Z" is written by tools exporting UTC on purpose, not by a hand slipping a zone.
     if match is None or match.group(7) == "Z":
         return
     offset_text = match.group(7)
@@ -1408,13 +1412,22 @@ def _check_body_images(
     context: _Context,
     settings: Settings,
     images: _ImageCache,
+    renderable: bool,
 ) -> None:
     release_path_stub = ReleasePath(context.rel, context.region.id, "", "", "")
-    for reference in markup.find_references(body, first_line):
-        if not reference.is_image:
+    references = [r for r in markup.find_references(body, first_line) if r.is_image]
+    seen = {r.url.strip() for r in references}
+    for source in markup.rendered_image_sources(body) if renderable else []:
+        if source.strip() in seen:
             continue
+        # An image only the renderer sees (a reference definition, deeper nesting).
+        seen.add(source.strip())
+        offset = body.find(source)
+        line, col = line_col(body, offset) if offset >= 0 else (1, 1)
+        references.append(markup.Reference(source, line + first_line - 1, col, True, "-"))
+    for reference in references:
         scheme = markup.url_scheme(reference.url)
-        if scheme in ("http", "https"):
+        if scheme in ("http", "https") or reference.url.strip().startswith("//"):
             context.error(
                 reference.line,
                 reference.col,

@@ -23,6 +23,38 @@ BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u206
 _FORBIDDEN_CHARACTERS = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f" + "".join(sorted(BIDI_CONTROLS)) + "]"
 )
+#: In a value after decoding (a YAML escape such as "\\e" or "\\u202e", a character reference
+#: such as ``&#27;``) also carriage returns, line and paragraph separators, surrogates and
+#: non-characters: none belongs in a title or a body, and XML (the feeds) forbids some.
+_FORBIDDEN_DECODED = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+    + "".join(sorted(BIDI_CONTROLS))
+    + "]"
+)
+
+
+def decoded_character_problems(
+    value: str, rel_path: str, line: int, col: int, how: str
+) -> list[Diagnostic]:
+    """FILE006/FILE007 for characters that only appear once ``value`` is decoded (``how``
+    says how they were written), reported at the place the value is written."""
+    problems = []
+    for char in sorted(set(_FORBIDDEN_DECODED.findall(value))):
+        code, what = (
+            ("FILE006", "karakter pengatur arah teks")
+            if char in BIDI_CONTROLS
+            else ("FILE007", "karakter kontrol")
+        )
+        problems.append(
+            Diagnostic(
+                rel_path,
+                line,
+                col,
+                code,
+                f"{what} U+{ord(char):04X} (ditulis sebagai {how}) tidak diizinkan; hapus",
+            )
+        )
+    return problems
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from yaml.resolver import BaseResolver
 from yaml.scanner import Scanner
 
 from .diagnostics import Diagnostic
+from .sources import decoded_character_problems
 
 _PLAIN_TAGS = {
     "tag:yaml.org,2002:str",
@@ -232,6 +233,12 @@ def _convert(node: Node, offset: int, path: str, problems: list[Diagnostic]) -> 
             f"tag YAML '{node.tag}' tidak diizinkan; tulis nilainya sebagai teks biasa",
         )
     if isinstance(node, ScalarNode):
+        # The file's own bytes were checked (sources.py); an escape in a quoted string
+        # ("\\e", "\\u202e") can still produce a control or bidi character.
+        if node.style == '"':
+            problems.extend(
+                decoded_character_problems(str(node.value), path, line, col, "kode escape YAML")
+            )
         return Scalar(str(node.value), line, col, not node.style)
     if isinstance(node, SequenceNode):
         return Sequence(tuple(_convert(n, offset, path, problems) for n in node.value), line, col)

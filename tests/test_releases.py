@@ -665,3 +665,78 @@ def test_the_regions_own_offset_is_silent(portal_repo: PortalRepo) -> None:
     _with_date(portal_repo, "offset-sendiri", "2024-05-18T09:00:00+09:00")
     _, problems = validate(portal_repo.settings())
     assert not [d for d in problems if d.code == "REL036"]
+
+
+# --- what the renderer sees but the source does not show (audit of 2026-11-29) ---------------
+
+
+def test_images_only_the_renderer_sees_are_checked_too(portal_repo: PortalRepo) -> None:
+    """Reference definitions and deeper nesting make images that a source scan misses: a
+    remote one (a tracking pixel) is MD006, a missing local one IMG001."""
+    portal_repo.write_release(
+        body="Teks.\n\n![pelacak][ref]\n\n![a [b [c]] d](https://evil.contoh/x.png)\n\n"
+        "![hilang][lokal]\n\n[ref]: https://pelacak.contoh/pixel.png\n"
+        "[lokal]: tidak-ada.jpg\n"
+    )
+    problems = check(portal_repo)
+    found_codes = sorted(code for code, _line, _col in found(problems))
+    assert found_codes.count("MD006") == 2, problems
+    assert "IMG001" in found_codes
+    md006 = sorted(line for code, line, _col in found(problems) if code == "MD006")
+    assert md006 == [12, 16]  # the definition line and the nested image's line
+
+
+def test_remote_images_never_reach_a_page_even_unchecked() -> None:
+    from generator.markup import render_body
+
+    html_text = render_body(
+        "![x][r]\n\n[r]: https://pelacak.contoh/p.png\n\n![y](//cdn.contoh/q.png)\n\nTeks.",
+        source_dir="kota-bandung/2024",
+        url_prefix="../",
+    )
+    assert "<img" not in html_text and "pelacak" not in html_text and "Teks." in html_text
+
+
+def test_escaped_control_and_bidi_characters_in_front_matter_are_refused(
+    portal_repo: PortalRepo,
+) -> None:
+    portal_repo.write_release(
+        title='"Rapat\\eKoordinasi"', summary='"Ringkasan \\u202e terbalik dan \\ud800 rusak."'
+    )
+    problems = check(portal_repo)
+    assert {(code, line) for code, line, _ in found(problems)} >= {
+        ("FILE007", 2),
+        ("FILE006", 4),
+    }
+    assert "kode escape YAML" in message(problems, "FILE006")
+
+
+def test_character_references_to_controls_in_the_body_are_refused(
+    portal_repo: PortalRepo,
+) -> None:
+    portal_repo.write_release(body="Satu &#27; dua.\n\nTiga &#x202E; empat &#xFFFE; lima.\n")
+    problems = check(portal_repo)
+    assert {(code, line) for code, line, _ in found(problems)} == {
+        ("FILE007", 8),
+        ("FILE006", 10),
+        ("FILE007", 10),
+    }
+
+
+def test_a_long_tight_definition_list_is_refused_before_rendering(
+    portal_repo: PortalRepo,
+) -> None:
+    items = "".join(f"Istilah {n}\n: Arti {n}\n" for n in range(600))
+    portal_repo.write_release(body="Daftar istilah.\n\n" + items)
+    problems = check(portal_repo)
+    assert "MD004" in codes(problems)
+    assert "definisi" in message(problems, "MD004")
+
+
+def test_a_value_with_line_breaks_stays_on_one_line_of_output(portal_repo: PortalRepo) -> None:
+    """A quoted value in a message cannot start a line of its own (a CI workflow command)."""
+    portal_repo.write_release(category='"x\\n::error file=README.md,line=1::palsu"')
+    lines = [d.format() for d in check(portal_repo)]
+    assert lines and all("\n" not in line for line in lines)
+    assert not any(line.startswith("::") for text in lines for line in text.splitlines())
+    assert any("\\n::error" in line for line in lines)
