@@ -10,6 +10,7 @@ means and says so when it cannot (``draft: NO`` is an error, never a silent ``Fa
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import yaml
@@ -159,20 +160,125 @@ def _parse(
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = (mark.line + 1 if mark else 1) + offset
-        col = mark.column + 1 if mark else 1
         problem = exc.problem or exc.context or "tidak dapat dibaca"
         if isinstance(exc, _AnchorError):
+            line, col = _mark_position(mark, offset)
             problems.append(Diagnostic(path, line, col, "YAML003", problem))
             return None, problems
-        if "found character '\\t'" in problem:
-            problem = "karakter tab tidak boleh dipakai untuk indentasi YAML; gunakan spasi"
-        problems.append(Diagnostic(path, line, col, "YAML001", f"YAML tidak valid: {problem}"))
+        hint, at_context = _hint(exc)
+        line, col = _mark_position(exc.context_mark if at_context else mark, offset)
+        culprit = _earlier_culprit(text, mark) if mark is not None else None
+        if culprit is not None:
+            (culprit_line, col), hint = culprit
+            line = culprit_line + 1 + offset
+        problems.append(Diagnostic(path, line, col, "YAML001", f"YAML tidak valid: {hint}"))
         return None, problems
     except yaml.YAMLError as exc:  # reader errors (e.g. non-printable characters)
         problems.append(Diagnostic(path, 1 + offset, 1, "YAML001", f"YAML tidak valid: {exc}"))
         return None, problems
     return _finish(node, offset, path, problems)
+
+
+def _mark_position(mark: yaml.Mark | None, offset: int) -> tuple[int, int]:
+    return ((mark.line + 1 if mark else 1) + offset, mark.column + 1 if mark else 1)
+
+
+#: PyYAML's messages for the slips people make in front matter, each with what to do
+#: (matched on PyYAML's ``problem`` text, then its ``context``). The second value says whether
+#: the place to show is where the construct began (an unclosed quote) rather than where
+#: PyYAML noticed.
+_HINTS: tuple[tuple[str, str, bool], ...] = (
+    (
+        "found character '\\t'",
+        "karakter tab tidak boleh dipakai untuk indentasi YAML; gunakan spasi",
+        False,
+    ),
+    (
+        "while scanning a quoted scalar",
+        "tanda kutip yang dibuka di sini tidak ditutup; tambahkan tanda kutip penutup di akhir "
+        "nilai (pada baris yang sama)",
+        True,
+    ),
+    (
+        "mapping values are not allowed here",
+        "nilai memuat titik dua diikuti spasi (': '); apit seluruh nilai dengan tanda kutip "
+        'ganda, misalnya title: "Rapat: Koordinasi"',
+        False,
+    ),
+    (
+        "expected <block end>, but found",
+        "ada teks setelah tanda kutip penutup; jika nilai memuat tanda kutip ganda, apit nilai "
+        "dengan kutip tunggal ('…') atau tulis \\\" di dalamnya",
+        False,
+    ),
+    (
+        "that cannot start any token",
+        "nilai tidak boleh diawali karakter ini tanpa tanda kutip; apit seluruh nilai dengan "
+        "tanda kutip ganda",
+        False,
+    ),
+    (
+        "could not find expected ':'",
+        "baris ini bukan pasangan 'kunci: nilai'; tambahkan ':' setelah nama kunci. Jika ini "
+        "sudah isi rilis, tutup front matter dengan baris '---' sebelum isi",
+        False,
+    ),
+    (
+        "did not find expected key",
+        "indentasi tidak rata; setiap kunci utama dimulai di kolom pertama, kunci di dalamnya "
+        "diindentasi sama rata dengan spasi",
+        False,
+    ),
+    (
+        "expected ',' or ']'",
+        "daftar [ … ] tidak ditutup dengan ']' atau itemnya tidak dipisah koma",
+        True,
+    ),
+)
+
+
+_KEY_LINE_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*:(?:\s|$)")
+
+
+def _earlier_culprit(text: str, mark: yaml.Mark) -> tuple[tuple[int, int], str] | None:
+    """PyYAML often notices a slip one line late: a double-quoted value may run over lines,
+    so a quote left open swallows the next key; a line that is not ``key: value`` joins the
+    next. When the line PyYAML points at is a good ``key:`` line, the slip is above it."""
+    lines = text.split("\n")
+    if not 0 < mark.line < len(lines) or not _KEY_LINE_RE.match(lines[mark.line]):
+        return None
+    for index in range(mark.line - 1, -1, -1):
+        previous = lines[index]
+        if previous.replace('\\"', "").count('"') % 2 == 1:
+            column = (
+                previous.rindex('"') if previous.rstrip().endswith('"') else previous.index('"')
+            )
+            return (index, column + 1), (
+                "tanda kutip ganda pada baris ini tidak ditutup (atau ada tanda kutip ganda di "
+                "dalam nilai); tutup nilai dengan tanda kutip pada baris yang sama, dan tulis "
+                "kutip di dalam nilai sebagai kutip tunggal"
+            )
+        if previous.strip() and not previous.startswith((" ", "\t", "#", "-")):
+            if not _KEY_LINE_RE.match(previous):
+                return (index, 1), (
+                    "baris ini bukan pasangan 'kunci: nilai'; tambahkan ':' setelah nama kunci, "
+                    "atau jika ini lanjutan teks, gabungkan dengan baris sebelumnya"
+                )
+            return None
+    return None
+
+
+def _hint(exc: yaml.MarkedYAMLError) -> tuple[str, bool]:
+    """What to do about a YAML syntax error, in the contributor's words, and where to point."""
+    problem = exc.problem or ""
+    context = exc.context or ""
+    for needle, hint, at_context in _HINTS:
+        if needle in problem or needle in context:
+            return (
+                f"{hint} (YAML: {problem or context})",
+                at_context and exc.context_mark is not None,
+            )
+    return problem or context or "tidak dapat dibaca", False
 
 
 def _finish(

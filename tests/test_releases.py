@@ -740,3 +740,27 @@ def test_a_value_with_line_breaks_stays_on_one_line_of_output(portal_repo: Porta
     assert lines and all("\n" not in line for line in lines)
     assert not any(line.startswith("::") for text in lines for line in text.splitlines())
     assert any("\\n::error" in line for line in lines)
+
+
+@pytest.mark.parametrize(
+    ("line_2", "expected", "words"),
+    [
+        ('title: "Rapat "Desa Digital" 2026"', (2, 16), "kutip tunggal"),
+        ("title: Rapat: Koordinasi", (2, 13), "titik dua"),
+        ("title: @rapat", (2, 8), "diawali"),
+        ('title: "Rapat Koordinasi', (2, 8), "tidak ditutup"),
+        ("tags: [rapat, kehumasan", (2, 7), "tidak ditutup dengan ']'"),
+        ("Rapat tanpa kunci", (2, 1), "bukan pasangan 'kunci: nilai'"),
+    ],
+)
+def test_yaml_slips_are_explained_where_they_were_made(
+    portal_repo: PortalRepo, line_2: str, expected: tuple[int, int], words: str
+) -> None:
+    """PyYAML's English (often one line late) becomes what to do, at the line of the slip."""
+    path = portal_repo.write_release()
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[1] = line_2
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    problems = [d for d in check(portal_repo) if d.code == "YAML001"]
+    assert [(d.line, d.col) for d in problems] == [expected]
+    assert words in problems[0].message
