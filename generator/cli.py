@@ -10,20 +10,43 @@ from pathlib import Path
 import click
 
 from .config import Settings, load_settings
-from .diagnostics import PortalError, Severity
+from .diagnostics import PortalError, Severity, UsageError
 
 _CONFIG_OPTION = click.option(
     "--config",
     "config_file",
     type=click.Path(dir_okay=False, path_type=Path),
-    default=Path("mkdocs.yml"),
-    show_default=True,
-    help="Berkas mkdocs.yml portal.",
+    default=None,
+    help="Berkas mkdocs.yml portal (bawaan: mkdocs.yml di folder ini atau folder di atasnya).",
 )
 
 
-def _settings(config_file: Path) -> Settings:
-    return load_settings(config_file)
+def _settings(config_file: Path | None) -> Settings:
+    return load_settings(config_file if config_file is not None else _find_config())
+
+
+def _find_config() -> Path:
+    """``mkdocs.yml`` of the repository the command runs in: in the current folder or the
+    nearest folder above it, so that commands work from ``content/<wilayah>/`` too."""
+    here = Path.cwd()
+    for folder in (here, *here.parents):
+        candidate = folder / "mkdocs.yml"
+        if candidate.is_file():
+            return candidate
+    raise UsageError(
+        "mkdocs.yml tidak ditemukan di folder ini atau folder di atasnya; jalankan perintah "
+        "di dalam folder repositori portal (atau beri --config)"
+    )
+
+
+def _from_current_folder(paths: tuple[Path, ...], root: Path) -> list[Path]:
+    """Relative paths are written from the current folder; the checks take them from the
+    repository root. Paths that leave the repository stay as they are (FILE008 says so)."""
+    here = Path.cwd().resolve()
+    if here == root or not here.is_relative_to(root):
+        return list(paths)
+    prefix = here.relative_to(root)
+    return [p if p.is_absolute() else Path(os.path.normpath(prefix / p)) for p in paths]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -39,13 +62,14 @@ def portal() -> None:
 @click.option("--strict", is_flag=True, help="Peringatan juga dianggap gagal.")
 @_CONFIG_OPTION
 def check(
-    paths: tuple[Path, ...], changed_from: str | None, strict: bool, config_file: Path
+    paths: tuple[Path, ...], changed_from: str | None, strict: bool, config_file: Path | None
 ) -> None:
     """Validasi registri wilayah dan rilis; semua masalah dicetak sekaligus."""
     from .check import run_check
 
     settings = _settings(config_file)
-    diagnostics = run_check(settings, list(paths), changed_from=changed_from)
+    targets = _from_current_folder(paths, settings.root.resolve())
+    diagnostics = run_check(settings, targets, changed_from=changed_from)
     annotate = os.environ.get("GITHUB_ACTIONS") == "true"
     for diagnostic in diagnostics:
         click.echo(diagnostic.format())
@@ -63,7 +87,7 @@ def check(
 @click.argument("region_id")
 @click.argument("title")
 @_CONFIG_OPTION
-def new(region_id: str, title: str, config_file: Path) -> None:
+def new(region_id: str, title: str, config_file: Path | None) -> None:
     """Buat berkas rilis baru untuk REGION_ID dengan judul TITLE."""
     from .scaffold import new_release
 
@@ -98,7 +122,7 @@ def import_command(data_dir: Path, regions_dir: str) -> None:
 
 @portal.command()
 @_CONFIG_OPTION
-def codeowners(config_file: Path) -> None:
+def codeowners(config_file: Path | None) -> None:
     """Tulis .github/CODEOWNERS dari registri wilayah."""
     from .codeowners import write_codeowners
 
@@ -109,7 +133,7 @@ def codeowners(config_file: Path) -> None:
 @portal.command()
 @click.option("--changed-from", metavar="REF", required=True)
 @_CONFIG_OPTION
-def summary(changed_from: str, config_file: Path) -> None:
+def summary(changed_from: str, config_file: Path | None) -> None:
     """Ringkasan Markdown rilis yang ditambah/diubah (untuk GITHUB_STEP_SUMMARY)."""
     from .summary import pull_request_summary
 
@@ -119,14 +143,14 @@ def summary(changed_from: str, config_file: Path) -> None:
 @portal.command()
 @click.option("--strict", is_flag=True, help="Hentikan pada peringatan MkDocs.")
 @_CONFIG_OPTION
-def build(strict: bool, config_file: Path) -> None:
+def build(strict: bool, config_file: Path | None) -> None:
     """Bangun portal ke site/ (sama dengan `mkdocs build`)."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
     try:
-        config = load_config(str(config_file), strict=strict)
+        config = load_config(str(config_file or _find_config()), strict=strict)
         mkdocs_build(config)
     except MkDocsException as exc:
         raise PortalError(str(exc)) from exc

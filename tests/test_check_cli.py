@@ -109,6 +109,28 @@ def test_paths_limit_the_detailed_check(portal_repo: PortalRepo) -> None:
         assert "Traceback" not in done.stderr
 
 
+def test_check_runs_from_a_region_folder_with_paths_from_there(portal_repo: PortalRepo) -> None:
+    """An office works inside its own folder: the configuration is found above it, and a
+    path is read from where the command runs, reported from the repository root."""
+    portal_repo.write_release(draft="NO")
+    portal_repo.write_release(slug="baik")
+    folder = portal_repo.root / "content" / "kota-bandung"
+    whole = portal(folder, "check")
+    assert whole.returncode == 1 and f"{BAD}:" in whole.stdout
+    one = portal(folder, "check", "2024/2024-05-18-baik.md")
+    assert one.returncode == 0, one.stdout + one.stderr
+    bad = portal(folder, "check", "2024/2024-05-18-rapat-koordinasi.md")
+    assert bad.returncode == 1 and f"{BAD}:" in bad.stdout and "REL018" in bad.stdout
+    escape = portal(folder, "check", "../../../luar.md")
+    assert escape.returncode == 1 and "FILE008" in escape.stdout
+
+
+def test_outside_a_portal_repository_the_message_says_where_to_run(tmp_path: Path) -> None:
+    done = portal(tmp_path, "check")
+    assert done.returncode == 2, done.stderr
+    assert "mkdocs.yml tidak ditemukan" in done.stderr and "Traceback" not in done.stderr
+
+
 def test_registry_and_categories_problems_are_reported(portal_repo: PortalRepo) -> None:
     region = portal_repo.root / "regions" / "kota-bandung.yml"
     region.write_text(
