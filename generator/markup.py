@@ -124,6 +124,12 @@ MAX_QUOTE_DEPTH = 8
 #: Definition lines (``: …``) per body: Python-Markdown's definition lists recurse once per
 #: item, and a few hundred tight items exceed Python's recursion limit.
 MAX_DEFINITIONS = 200
+#: '<' characters and underline lines (``===``/``---``) per body: Python-Markdown's HTML and
+#: heading handling (and this module's tag scan) slow down quadratically on thousands of them;
+#: a press release has a handful.
+MAX_ANGLE_BRACKETS = 2_000
+MAX_UNDERLINES = 200
+_UNDERLINE_RE = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$", re.MULTILINE)
 _DEFINITION_RE = re.compile(r"^ {0,3}:[ \t]", re.MULTILINE)
 MAX_LIST_DEPTH = 16
 
@@ -611,6 +617,21 @@ def _nesting_problems(text: str, rel_path: str, first_line: int) -> list[Diagnos
                 f"daftar bertingkat terlalu dalam (indentasi {indent} spasi); paling banyak "
                 f"{MAX_LIST_DEPTH} tingkat",
             )
+    angle_brackets = text.count("<")
+    if angle_brackets > MAX_ANGLE_BRACKETS:
+        report(
+            _nth_index(text, "<", MAX_ANGLE_BRACKETS + 1),
+            f"isi rilis memuat {angle_brackets} tanda '<'; batasnya {MAX_ANGLE_BRACKETS}. "
+            "Tulis isi dengan Markdown biasa, bukan HTML",
+        )
+        return problems
+    underlines = [match.start() for match in _UNDERLINE_RE.finditer(text)]
+    if len(underlines) > MAX_UNDERLINES:
+        report(
+            underlines[MAX_UNDERLINES],
+            f"isi rilis memuat {len(underlines)} baris garis ('===' atau '---'); batasnya "
+            f"{MAX_UNDERLINES}",
+        )
     definitions = [match.start() for match in _DEFINITION_RE.finditer(text)]
     if len(definitions) > MAX_DEFINITIONS:
         report(

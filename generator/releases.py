@@ -1414,10 +1414,12 @@ def _check_body_images(
     images: _ImageCache,
     renderable: bool,
 ) -> None:
+    if not renderable:
+        return  # refused by the budget: scanning it further could take minutes
     release_path_stub = ReleasePath(context.rel, context.region.id, "", "", "")
     references = [r for r in markup.find_references(body, first_line) if r.is_image]
     seen = {r.url.strip() for r in references}
-    for source in markup.rendered_image_sources(body) if renderable else []:
+    for source in markup.rendered_image_sources(body):
         if source.strip() in seen:
             continue
         # An image only the renderer sees (a reference definition, deeper nesting).

@@ -764,3 +764,15 @@ def test_yaml_slips_are_explained_where_they_were_made(
     problems = [d for d in check(portal_repo) if d.code == "YAML001"]
     assert [(d.line, d.col) for d in problems] == [expected]
     assert words in problems[0].message
+
+
+@pytest.mark.parametrize(
+    "body", ["<a " * 20_000, "Judul\n=\n" * 1_000, "<a\n" * 13_000], ids=["tags", "setext", "lt"]
+)
+def test_bodies_that_would_take_minutes_to_scan_are_refused_by_the_budget(
+    portal_repo: PortalRepo, body: str
+) -> None:
+    """Quadratic in Python-Markdown (and in any tag scan): one MD004 and nothing else, so the
+    body was refused before any slow scan or rendering ran."""
+    portal_repo.write_release(body=body)
+    assert codes(check(portal_repo)) == {"MD004"}
