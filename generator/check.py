@@ -22,7 +22,7 @@ from .changes import Change, changes_since
 from .config import Settings
 from .diagnostics import Diagnostic, Severity
 from .regions import RegionRegistry, load_regions
-from .releases import load_releases
+from .releases import future_date_warnings, load_releases
 from .taxonomy import CATEGORIES_FILE, load_categories
 
 
@@ -49,8 +49,11 @@ def run_check(
         only_paths = sorted(selected)
         if any(_affects_every_release(settings, rel) for rel in selected):
             only_paths = None
-    _, release_problems = load_releases(settings, registry, categories, only_paths=only_paths)
+    releases, release_problems = load_releases(
+        settings, registry, categories, only_paths=only_paths
+    )
     problems += release_problems
+    problems += future_date_warnings(releases, settings)
     return sorted(set(problems))
 
 

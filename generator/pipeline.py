@@ -26,7 +26,7 @@ from .config import Settings
 from .diagnostics import Diagnostic, has_errors
 from .model import Category, Portal, Release, newest_first_key
 from .regions import RegionRegistry, load_regions
-from .releases import load_releases, scan_archive
+from .releases import future_date_warnings, load_releases, scan_archive
 from .taxonomy import load_categories
 
 #: Sub-folder of the cache with one file of parsed releases per region.
@@ -52,6 +52,7 @@ def validate(
             settings, registry, categories, only_paths=only_paths
         )
     problems += release_problems
+    problems += future_date_warnings(releases, settings)
     problems.sort()
     if has_errors(problems):
         return None, problems

@@ -19,7 +19,7 @@ import os
 import posixpath
 import re
 import stat
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -29,7 +29,7 @@ from zoneinfo import ZoneInfo
 from . import markup
 from . import strictyaml as sy
 from .config import Settings
-from .diagnostics import Diagnostic, DiagnosticSink
+from .diagnostics import Diagnostic, DiagnosticSink, Severity
 from .model import (
     Category,
     Claim,
@@ -370,6 +370,48 @@ def load_releases(
             releases.append(release)
     releases.sort(key=lambda r: r.source_path)
     return releases, list(sink.items)
+
+
+def future_date_warnings(releases: Iterable[Release], settings: Settings) -> list[Diagnostic]:
+    """REL037 for a release dated more than a day after the build without ``publish_at``: it
+    is published at once and leads every listing until its date passes (usually a typo in
+    the year, or a scheduled release that needs ``publish_at``).
+
+    Judged against ``settings.build_time`` after loading, never stored in the release cache
+    (the build time moves; a cached warning would outlive its date).
+    """
+    horizon = settings.build_time + timedelta(days=1)
+    warnings = []
+    for release in releases:
+        if release.publish_at is not None or release.draft or release.date <= horizon:
+            continue
+        line, col = _date_position(settings.root / release.source_path)
+        warnings.append(
+            Diagnostic(
+                release.source_path,
+                line,
+                col,
+                "REL037",
+                f"tanggal rilis {format_datetime(release.date)} masih di masa depan: rilis "
+                "langsung tampil dan berada paling atas sampai tanggal itu lewat. Periksa "
+                "tahunnya; untuk rilis terjadwal tambahkan publish_at",
+                Severity.WARNING,
+            )
+        )
+    return warnings
+
+
+def _date_position(path: Path) -> tuple[int, int]:
+    """Line and column of the ``date:`` value (1, 1 when the file cannot be read again)."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return 1, 1
+    for number, line in enumerate(text.splitlines()[:60], start=1):
+        if line.startswith("date:"):
+            value = line[5:]
+            return number, 6 + len(value) - len(value.lstrip())
+    return 1, 1
 
 
 def _duplicate_problems(

@@ -776,3 +776,22 @@ def test_bodies_that_would_take_minutes_to_scan_are_refused_by_the_budget(
     body was refused before any slow scan or rendering ran."""
     portal_repo.write_release(body=body)
     assert codes(check(portal_repo)) == {"MD004"}
+
+
+def test_a_release_dated_in_the_future_without_publish_at_is_warned(
+    portal_repo: PortalRepo,
+) -> None:
+    """It would lead every listing until the date passes (the fixture builds on 2026-11-01)."""
+    future = "content/kota-bandung/2199/2199-12-31-selalu-di-atas.md"
+    portal_repo.write_release("kota-bandung", "2199-12-31 23:59", "selalu-di-atas")
+    portal_repo.write_release(
+        "kota-bandung", "2199-12-30 10:00", "terjadwal", publish_at='"2199-12-30 10:00"'
+    )
+    portal_repo.write_release("kota-bandung", "2026-11-01 20:00", "besok-pagi")  # < 1 day
+    problems = check(portal_repo)
+    assert [(d.path, d.code, d.line, d.col) for d in problems if d.code == "REL037"] == [
+        (future, "REL037", 3, 7)
+    ]
+    assert next(d for d in problems if d.code == "REL037").severity is Severity.WARNING
+    _portal, build_problems = validate(portal_repo.settings())
+    assert [d.path for d in build_problems if d.code == "REL037"] == [future]
