@@ -130,7 +130,17 @@ MAX_DEFINITIONS = 200
 MAX_ANGLE_BRACKETS = 2_000
 MAX_UNDERLINES = 200
 _UNDERLINE_RE = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$", re.MULTILINE)
+#: Characters counted per body: the limit and what to do instead (each count is linear).
+_CHARACTER_BUDGETS = (
+    ("[", MAX_BRACKETS_PER_FILE, "Kurangi tautan atau pecah menjadi beberapa rilis"),
+    ("<", MAX_ANGLE_BRACKETS, "Tulis isi dengan Markdown biasa, bukan HTML"),
+)
 _DEFINITION_RE = re.compile(r"^ {0,3}:[ \t]", re.MULTILINE)
+#: Lines counted per body, with their limit and what they are.
+_LINE_BUDGETS = (
+    (_UNDERLINE_RE, MAX_UNDERLINES, "baris garis ('===' atau '---')"),
+    (_DEFINITION_RE, MAX_DEFINITIONS, "baris definisi (': …'); gunakan tabel atau daftar biasa"),
+)
 MAX_LIST_DEPTH = 16
 
 _local = threading.local()
@@ -590,15 +600,15 @@ def _nesting_problems(text: str, rel_path: str, first_line: int) -> list[Diagnos
         line, col = positions.at(offset)
         problems.append(Diagnostic(rel_path, line, col, "MD004", message))
 
-    total_brackets = text.count("[")
-    if total_brackets > MAX_BRACKETS_PER_FILE:
-        report(
-            _nth_index(text, "[", MAX_BRACKETS_PER_FILE + 1),
-            f"isi rilis memuat {total_brackets} tanda '['; batasnya {MAX_BRACKETS_PER_FILE}. "
-            "Kurangi tautan atau pecah menjadi beberapa rilis",
-        )
-        return problems
-    if total_brackets:
+    for char, limit, advice in _CHARACTER_BUDGETS:
+        count = text.count(char)
+        if count > limit:
+            report(
+                _nth_index(text, char, limit + 1),
+                f"isi rilis memuat {count} tanda '{char}'; batasnya {limit}. {advice}",
+            )
+            return problems
+    if "[" in text:
         bracket_problem = _bracket_problem(text)
         if bracket_problem is not None:
             report(*bracket_problem)
@@ -617,28 +627,10 @@ def _nesting_problems(text: str, rel_path: str, first_line: int) -> list[Diagnos
                 f"daftar bertingkat terlalu dalam (indentasi {indent} spasi); paling banyak "
                 f"{MAX_LIST_DEPTH} tingkat",
             )
-    angle_brackets = text.count("<")
-    if angle_brackets > MAX_ANGLE_BRACKETS:
-        report(
-            _nth_index(text, "<", MAX_ANGLE_BRACKETS + 1),
-            f"isi rilis memuat {angle_brackets} tanda '<'; batasnya {MAX_ANGLE_BRACKETS}. "
-            "Tulis isi dengan Markdown biasa, bukan HTML",
-        )
-        return problems
-    underlines = [match.start() for match in _UNDERLINE_RE.finditer(text)]
-    if len(underlines) > MAX_UNDERLINES:
-        report(
-            underlines[MAX_UNDERLINES],
-            f"isi rilis memuat {len(underlines)} baris garis ('===' atau '---'); batasnya "
-            f"{MAX_UNDERLINES}",
-        )
-    definitions = [match.start() for match in _DEFINITION_RE.finditer(text)]
-    if len(definitions) > MAX_DEFINITIONS:
-        report(
-            definitions[MAX_DEFINITIONS],
-            f"isi rilis memuat {len(definitions)} baris definisi (': …'); batasnya "
-            f"{MAX_DEFINITIONS}. Gunakan tabel atau daftar biasa",
-        )
+    for pattern, limit, what in _LINE_BUDGETS:
+        starts = [match.start() for match in pattern.finditer(text)]
+        if len(starts) > limit:
+            report(starts[limit], f"isi rilis memuat {len(starts)} {what}; batasnya {limit}")
     return problems
 
 
