@@ -45,7 +45,9 @@ def test_name_date_and_zone(portal_repo: PortalRepo) -> None:
 
 
 def test_template_fails_until_filled_then_passes(portal_repo: PortalRepo) -> None:
-    path = new_release(portal_repo.settings(), "kota-makassar", 'Festival "Literasi" 2026', NOW)
+    settings = portal_repo.settings()
+    # Written at the build time: a release dated after it would draw REL037 (future date).
+    path = new_release(settings, "kota-makassar", 'Festival "Literasi" 2026', settings.build_time)
     rel = path.relative_to(portal_repo.root).as_posix()
     problems = run_check(portal_repo.settings(), [], changed_from=None)
     assert {(d.path, d.code) for d in problems} == {(rel, "REL005")}
