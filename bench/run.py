@@ -294,7 +294,8 @@ class Bench:
             exists = (root / "site" / region / year / stem / "index.html").is_file()
             row.notes.append("added page present" if exists else "STALE: added page missing")
 
-        self._pagefind_alone()
+        if self.search:
+            self._pagefind_alone()  # (--no-search at 100k: Pagefind would need ~30 GB)
 
     def _run_ours(self, name: str, cmd: list[str], log_name: str) -> Measurement:
         assert self.info is not None

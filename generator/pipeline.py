@@ -133,6 +133,7 @@ class ReleaseCache:
             shard = _Shard()
             new_shards[region_id] = shard
             region = regions.get(region_id)
+            region_text = repr(region)  # once per region: it is part of every release's key
             for rel in sorted(rels):
                 if rel in release_paths or rel in image_paths:
                     known = _file_digest(settings.root / rel, old.files.get(rel))
@@ -152,7 +153,7 @@ class ReleaseCache:
                     misses.append(rel)
                     continue
                 if rel in release_paths:
-                    key = digest(context, repr(region), info.sha256, assets)
+                    key = digest(context, region_text, info.sha256, assets)
                     cached = old.releases.get(rel)
                     if cached is not None and cached[0] == key:
                         shard.releases[rel] = cached
