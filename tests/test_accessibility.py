@@ -146,6 +146,9 @@ def test_menu_sections_open_from_the_keyboard(browser: Any, base_url: str) -> No
         tab = context.new_page()
         tab.set_default_timeout(TIMEOUT_MS)
         tab.goto(f"{base_url}/tentang/", wait_until="load")
+        tab.locator("label.md-header__button[for=__drawer]").focus()  # closed, it is hidden
+        tab.keyboard.press("Enter")
+        tab.wait_for_timeout(400)
         section = tab.locator('label.md-nav__link[tabindex="0"]').first
         toggle = tab.locator(f"#{section.get_attribute('for')}")
         assert not toggle.is_checked()
@@ -174,3 +177,36 @@ def test_first_tab_offers_a_skip_link_to_the_content(tab: Any, base_url: str, pa
     assert tab.evaluate(
         "(id) => !document.getElementById(id).closest('header, nav, .md-sidebar')", target
     )
+
+
+def test_closed_menu_drawer_is_out_of_the_tab_order_and_opens_from_the_keyboard(
+    browser: Any, base_url: str
+) -> None:
+    """On a phone the navigation is an off-screen drawer: while it is closed, Tab never lands
+    on its (invisible) links; the menu button is reachable with Tab, has a name, and Enter
+    opens the drawer, whose links are then reachable."""
+    context = browser.new_context(viewport=VIEWPORTS["ponsel"], locale="id-ID")
+    try:
+        tab = context.new_page()
+        tab.set_default_timeout(TIMEOUT_MS)
+        tab.goto(f"{base_url}/jawa-barat/", wait_until="load")
+        in_drawer = "() => !!document.activeElement.closest('.md-sidebar--primary')"
+        menu_button = "() => document.activeElement.matches('label.md-header__button')"
+        reached_button = False
+        for _ in range(30):  # past the header, into the page: never into the closed drawer
+            tab.keyboard.press("Tab")
+            assert not tab.evaluate(in_drawer), "Tab reached a link of the closed drawer"
+            reached_button = reached_button or tab.evaluate(menu_button)
+        assert reached_button, "the menu button is not reachable with Tab"
+        tab.locator("label.md-header__button[for=__drawer]").focus()
+        assert tab.evaluate("() => document.activeElement.textContent.trim()") == "Menu navigasi"
+        tab.keyboard.press("Enter")
+        assert tab.locator("#__drawer").is_checked()
+        tab.wait_for_timeout(400)  # the drawer slides in
+        for _ in range(40):
+            tab.keyboard.press("Tab")
+            if tab.evaluate(in_drawer):
+                break
+        assert tab.evaluate(in_drawer), "the open drawer's links are not reachable with Tab"
+    finally:
+        context.close()
