@@ -514,7 +514,9 @@ def inspect_body(markdown_text: str, rel_path: str, first_line: int) -> list[Dia
                     reference.line,
                     reference.col,
                     "MD001",
-                    f"alamat dengan skema '{scheme}:' tidak diizinkan dan akan dihapus; "
+                    _WINDOWS_PATH_MESSAGE
+                    if _WINDOWS_PATH_RE.match(reference.url)
+                    else f"alamat dengan skema '{scheme}:' tidak diizinkan dan akan dihapus; "
                     "gunakan alamat http://, https://, mailto: atau jalur relatif",
                 )
             )
@@ -673,6 +675,12 @@ def _bracket_problem(text: str) -> tuple[int, str] | None:
     return None
 
 
+#: ``C:\\Users\\…`` or ``D:/foto.jpg``: a file on the writer's own computer, not a scheme.
+_WINDOWS_PATH_RE = re.compile(r"^\s*[A-Za-z]:[\\/]")
+_WINDOWS_PATH_MESSAGE = (
+    "ini jalur berkas di komputer Anda sendiri (Windows), pembaca tidak dapat membukanya; "
+    "salin berkasnya ke folder wilayah di content/ dan tulis namanya saja, mis. foto.jpg"
+)
 #: Schemes that run code or read local data. A body that mentions one, however disguised
 #: (character references, tabs), is also rendered once during validation, so that a form of
 #: link the source scan does not recognise still gets its MD001 instead of silent removal.

@@ -19,6 +19,7 @@ import os
 import posixpath
 import re
 import stat
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
@@ -963,7 +964,9 @@ def _tags(entry: sy.Entry, context: _Context) -> tuple[str, ...] | None:
             continue
         tag = item.value.strip()
         if not SLUG_RE.match(tag) or len(tag) > MAX_TAG_CHARS:
-            suggestion = re.sub(r"[^a-z0-9]+", "-", tag.lower()).strip("-")
+            # Accents dropped, not the letter: 'ümkm' suggests 'umkm'.
+            plain = unicodedata.normalize("NFKD", tag).encode("ascii", "ignore").decode()
+            suggestion = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
             hint = f"; mis. '{suggestion}'" if suggestion and suggestion != tag else ""
             context.error(
                 item.line,

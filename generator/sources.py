@@ -161,7 +161,8 @@ def read_source(
     problems.extend(_character_problems(text, rel_path))
     if problems:
         return None, problems
-    return SourceText(rel_path, text.replace("\r\n", "\n"), data), []
+    # Windows (CRLF) and old Mac (CR alone) line endings both read as line feeds.
+    return SourceText(rel_path, text.replace("\r\n", "\n").replace("\r", "\n"), data), []
 
 
 def _character_problems(text: str, rel_path: str) -> list[Diagnostic]:

@@ -795,3 +795,16 @@ def test_a_release_dated_in_the_future_without_publish_at_is_warned(
     assert next(d for d in problems if d.code == "REL037").severity is Severity.WARNING
     _portal, build_problems = validate(portal_repo.settings())
     assert [d.path for d in build_problems if d.code == "REL037"] == [future]
+
+
+def test_old_mac_line_endings_read_like_any_other(portal_repo: PortalRepo) -> None:
+    path = portal_repo.write_release()
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r"))
+    assert check(portal_repo) == []
+
+
+def test_suggestions_keep_the_letters_and_name_windows_paths(portal_repo: PortalRepo) -> None:
+    portal_repo.write_release(tags="[ümkm]", body="Foto:\n\n![Rapat](C:\\Users\\humas\\foto.jpg)\n")
+    problems = check(portal_repo)
+    assert "mis. 'umkm'" in message(problems, "REL017")
+    assert "komputer Anda sendiri" in message(problems, "MD001")
