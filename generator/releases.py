@@ -1014,9 +1014,10 @@ def _mapping(
             f"{sy.describe(value)}; contoh: {example}",
         )
         return None
-    ok = True
     for item in value.entries:
         if item.key not in keys:
+            # Reported, and the known keys are still checked: every problem at once (the
+            # release is refused anyway, since an error was reported).
             context.error(
                 item.key_line,
                 item.key_col,
@@ -1024,8 +1025,7 @@ def _mapping(
                 f"kunci '{entry.key}.{item.key}' tidak dikenal{did_you_mean(item.key, keys)}; "
                 f"kunci yang sah: {', '.join(keys)}",
             )
-            ok = False
-    return value if ok else None
+    return value
 
 
 def _required(
@@ -1061,7 +1061,7 @@ def _dated_note(
         if text_entry
         else None
     )
-    if moment is None or text is None or date_entry is None:
+    if moment is None or date_entry is None:
         return None
     if release_date is not None and moment < release_date:
         scalar = date_entry.value
@@ -1074,7 +1074,7 @@ def _dated_note(
             "tulis tanggal saat ralat atau penarikan dibuat",
         )
         return None
-    return moment, text
+    return (moment, text) if text is not None else None
 
 
 def _updates(

@@ -395,6 +395,7 @@ def test_update_rules(portal_repo: PortalRepo) -> None:
         ("REL020", 8, 14),  # earlier than the release
         ("REL020", 10, 7),  # no date
         ("REL004", 11, 7),  # unknown key
+        ("REL020", 11, 7),  # ... and, in the same entry, no date (all problems at once)
         ("REL021", 12, 1),  # not a mapping
     }
 
@@ -808,3 +809,18 @@ def test_suggestions_keep_the_letters_and_name_windows_paths(portal_repo: Portal
     problems = check(portal_repo)
     assert "mis. 'umkm'" in message(problems, "REL017")
     assert "komputer Anda sendiri" in message(problems, "MD001")
+
+
+def test_every_problem_of_an_update_or_withdrawal_is_reported_at_once(
+    portal_repo: PortalRepo,
+) -> None:
+    portal_repo.write_release(
+        updates='[{date: "2024-05-01 08:00", note: "<b>Ralat</b>"}]',
+        withdrawn='{date: "2024-05-02 08:00", reason: "", alasan: "x"}',
+    )
+    problems = [d for d in check(portal_repo) if d.path == REL]
+    found_codes = sorted(d.code for d in problems)
+    earlier = [d for d in problems if "lebih awal dari tanggal rilis" in d.message]
+    assert {d.code for d in earlier} == {"REL020", "REL021"}  # both dates, despite the rest
+    assert "REL004" in found_codes  # the unknown key 'alasan'
+    assert found_codes.count("REL020") >= 2 and found_codes.count("REL021") >= 2
