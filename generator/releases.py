@@ -727,6 +727,12 @@ def _value_col(scalar: sy.Scalar) -> int:
     return scalar.col if scalar.plain else scalar.col + 1
 
 
+def markup_in_plain_text(text: str) -> str | None:
+    """The HTML or Markdown a title, summary or note must not contain (the first), or None."""
+    match = _MARKUP_RE.search(" ".join(text.split()))
+    return match.group().strip() if match is not None else None
+
+
 def _plain_text(
     entry: sy.Entry,
     context: _Context,

@@ -19,7 +19,13 @@ from pathlib import Path
 from .config import Settings
 from .diagnostics import UsageError
 from .regions import load_regions
-from .releases import MAX_SLUG_CHARS, MAX_SUMMARY_CHARS, MAX_TITLE_CHARS, MIN_SUMMARY_CHARS
+from .releases import (
+    MAX_SLUG_CHARS,
+    MAX_SUMMARY_CHARS,
+    MAX_TITLE_CHARS,
+    MIN_SUMMARY_CHARS,
+    markup_in_plain_text,
+)
 from .taxonomy import load_categories
 
 
@@ -53,9 +59,15 @@ def new_release(
         raise UsageError(
             f"judul terlalu panjang ({len(title)} karakter); paling banyak {MAX_TITLE_CHARS}"
         )
+    markup = markup_in_plain_text(title)
+    if markup is not None:
+        # The same rule as the check (REL010): refused now rather than in the pull request.
+        raise UsageError(f"judul harus teks biasa tanpa HTML atau Markdown; hapus '{markup}'")
     slug = slug_from_title(title)
     if not slug:
-        raise UsageError("judul harus memuat huruf atau angka untuk nama berkas")
+        raise UsageError(
+            "judul harus memuat huruf latin (a-z) atau angka: nama berkas dibuat dari judul"
+        )
     moment = (now or datetime.now(UTC)).astimezone(region.tzinfo)
     rel = f"{settings.content_dir}/{region.id}/{moment:%Y}/{moment:%Y-%m-%d}-{slug}.md"
     path = settings.root / rel

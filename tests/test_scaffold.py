@@ -123,3 +123,11 @@ def test_cli_new(portal_repo: PortalRepo) -> None:
     )
     assert again.returncode == 2
     assert "papua" in again.stderr and "Traceback" not in again.stderr
+
+
+def test_a_title_the_check_would_refuse_is_refused_at_once(portal_repo: PortalRepo) -> None:
+    with pytest.raises(UsageError, match="tanpa HTML atau Markdown; hapus '<b"):
+        new_release(portal_repo.settings(), "kota-bandung", "Rapat <b>penting</b>", NOW)
+    with pytest.raises(UsageError, match="huruf latin"):
+        new_release(portal_repo.settings(), "kota-bandung", "اجتماع التنسيق", NOW)
+    assert not list((portal_repo.root / "content" / "kota-bandung").rglob("*.md"))
