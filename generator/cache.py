@@ -9,8 +9,8 @@ be missed, never served:
   page shows (the release's source and image bytes, its region, province and category, the
   neighbours and related releases it links to; for listings the releases on that page and the
   region/category registry), the theme and MkDocs configuration, the navigation, and the
-  generator's own code (:func:`code_version`). Reused pages are hard-linked into the new
-  build folder (copied where links are impossible), so unchanged pages cost one ``link()``.
+  generator's own code (:func:`code_version`). Reused pages are published by hard link
+  (copied where links are impossible; see :mod:`generator.writer` for when no link is made).
 * **Feeds** (``feeds/<kk>/<key>``): the bytes of one feed file, keyed by its feed set's inputs.
 * **Files** (``files/<kk>/<sha256>``): private copies of release images, published by link.
 * **Search** (``pagefind/<key>/``): the Pagefind bundle of a set of indexed pages, keyed by
@@ -198,18 +198,6 @@ class BuildCache:
             shutil.copyfile(source, temp)
             os.replace(temp, entry)
         return entry
-
-    @staticmethod
-    def reuse(entry: Path, target: Path) -> bool:
-        """Place a cached entry at ``target``; False when the cache has no such entry."""
-        try:
-            place_file(entry, target)
-        except FileNotFoundError:
-            if not target.parent.is_dir():
-                target.parent.mkdir(parents=True, exist_ok=True)
-                return BuildCache.reuse(entry, target)
-            return False
-        return True
 
     @staticmethod
     def keep(output: Path, entry: Path) -> None:

@@ -30,6 +30,7 @@ reloads on changes in ``content/`` and ``regions/``.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import shutil
@@ -370,7 +371,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
 
     def _place_images(self, writer: SiteWriter, cache: BuildCache, state: BuildState) -> None:
         for image, source in self._images():
-            sha256 = image.sha256 or digest(source.read_bytes())
+            sha256 = image.sha256 or hashlib.sha256(source.read_bytes()).hexdigest()
             writer.place(image.url, cache.keep_copy(source, sha256))
             state.files[image.url] = sha256
 
@@ -515,7 +516,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
 
     @staticmethod
     def _known_fingerprints(state: BuildState) -> dict[str, str]:
-        """Fingerprints of the outputs that have a cache key: generated pages and feeds."""
+        """Fingerprints of the outputs that have a cache key: generated pages, feeds, images."""
         known = {f"{url}index.html": "p:" + key for url, key in state.pages.items()}
         known.update({path: "f:" + key for path, key in state.feeds.items()})
         known.update({path: "i:" + sha256 for path, sha256 in state.files.items()})

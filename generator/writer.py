@@ -289,23 +289,6 @@ class AtomicBuild:
             else:
                 _remove(old)
 
-    def commit(self) -> None:
-        """Swap the finished build in: old ``site/`` aside, new one in place, old one removed."""
-        if not self.temp_dir.is_dir():
-            raise OutputError(f"{self.temp_dir}: folder keluaran sementara tidak ada")
-        old = self.site_dir.parent / f".{self.site_dir.name}.old-{os.getpid()}"
-        _remove(old)
-        if self.site_dir.is_symlink() or self.site_dir.exists():
-            os.rename(self.site_dir, old)
-        try:
-            os.rename(self.temp_dir, self.site_dir)
-        except OSError:
-            # Put the previous site back so that a failed swap publishes nothing new.
-            if old.exists() and not self.site_dir.exists():
-                os.rename(old, self.site_dir)
-            raise
-        _remove(old)
-
     def abort(self) -> None:
         """Throw the unfinished build away; ``site/`` was never touched."""
         _remove(self.temp_dir)
