@@ -57,7 +57,7 @@ from .model import Image, Portal, Release
 from .pages import TAB_PAGES, PageJob, PortalPages
 from .pages_meta import LOGO_PATH
 from .render_pool import Progress, run_tasks
-from .writer import AtomicBuild, PublishedRecord, SiteWriter, folder_identity
+from .writer import SEARCH_FOLDER, AtomicBuild, PublishedRecord, SiteWriter, folder_identity
 
 #: Records of the published ``site/`` and its spare, in the cache folder (generator.writer).
 PUBLISHED_RECORD = "published.json"
@@ -498,6 +498,8 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
             # load the Pagefind service can be stopped before its files are complete.)
             if self.settings.search:
                 self._search_index(folder, cache, state, published.search)
+            else:  # the spare may still hold the bundle of a build with search on
+                shutil.rmtree(folder / SEARCH_FOLDER, ignore_errors=True)
             published.search = state.search
         except PortalError as exc:
             raise PluginError(exc.format()) from None

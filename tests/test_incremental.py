@@ -282,6 +282,26 @@ def test_the_spare_folder_is_brought_up_to_date_with_only_what_changed(
     assert (repo.root / ".site.spare").is_dir()
 
 
+def test_switching_search_off_leaves_no_search_bundle_in_the_spare(
+    tmp_path: Path, parallel: None, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The spare still holds the Pagefind bundle of a build with search on; a build with
+    search off must not publish it."""
+    repo = write_portal(tmp_path / "repo")
+    repo.write_config(extra_plugin_options="page_size: 2\nsearch: true")
+    site = build_site(repo.root)
+    release = repo.root / "content/kota-bandung/2024/2024-05-18-rapat-koordinasi.md"
+    release.write_text(release.read_text(encoding="utf-8") + "\nSatu.\n", encoding="utf-8")
+    build_site(repo.root)
+    assert (site / "pagefind").is_dir() and (repo.root / ".site.spare" / "pagefind").is_dir()
+    repo.write_config(extra_plugin_options="page_size: 2\nsearch: false")
+    with caplog.at_level(logging.INFO):
+        build_site(repo.root)
+    assert spare_updates(caplog)  # the spare (with its bundle) was the folder brought up to date
+    assert not (site / "pagefind").exists()
+    assert tree_digest(site) == fresh_build(repo, tmp_path / "fresh")
+
+
 def test_a_hand_edited_site_is_never_used_as_the_spare(
     built: tuple[PortalRepo, Path, dict[str, str]],
     tmp_path: Path,
