@@ -369,11 +369,18 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
                 )
             )
 
-    def _place_images(self, writer: SiteWriter, cache: BuildCache, state: BuildState) -> None:
+    def _image_digests(self, state: BuildState) -> dict[str, str]:
+        """sha256 of every published image, recorded in ``state`` (kept in the cache even
+        when nothing changed and no image is placed)."""
         for image, source in self._images():
             sha256 = image.sha256 or hashlib.sha256(source.read_bytes()).hexdigest()
-            writer.place(image.url, cache.keep_copy(source, sha256))
             state.files[image.url] = sha256
+        return state.files
+
+    def _place_images(self, writer: SiteWriter, cache: BuildCache, state: BuildState) -> None:
+        sources = dict((image.url, source) for image, source in self._images())
+        for url, sha256 in sorted(state.files.items()):
+            writer.place(url, cache.keep_copy(sources[url], sha256))
 
     # --- pages ----------------------------------------------------------------------------
 
@@ -455,7 +462,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
                 code_version(),
                 repr(sorted(state.pages.items())),
                 repr(sorted(state.feeds.items())),
-                repr([(image.url, image.sha256) for image, _ in self._images()]),
+                repr(sorted(self._image_digests(state).items())),
                 _tree_digest(site_dir, exclude=MKDOCS_SITEMAPS),
                 repr(sorted((path, digest(data)) for path, data in sitemap_files.items())),
                 f"search={self.settings.search}",

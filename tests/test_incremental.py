@@ -302,6 +302,18 @@ def test_switching_search_off_leaves_no_search_bundle_in_the_spare(
     assert tree_digest(site) == fresh_build(repo, tmp_path / "fresh")
 
 
+def test_image_copies_stay_cached_across_a_no_change_build(
+    built: tuple[PortalRepo, Path, dict[str, str]],
+) -> None:
+    repo, site, before = built
+    files = repo.root / CACHE / "files"
+    copies = sorted(p.name for p in files.rglob("*") if p.is_file())
+    assert len(copies) == 1  # foto-rapat.png
+    build_site(repo.root)  # nothing changed
+    assert sorted(p.name for p in files.rglob("*") if p.is_file()) == copies
+    assert tree_digest(site) == before
+
+
 def test_a_hand_edited_site_is_never_used_as_the_spare(
     built: tuple[PortalRepo, Path, dict[str, str]],
     tmp_path: Path,
