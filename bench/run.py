@@ -6,7 +6,7 @@ One run generates a corpus (:mod:`bench.corpus`) and measures, on the same relea
 
 * our cold full build (``mkdocs build`` with the ``portal`` plugin, cache and ``site/`` removed);
 * a rebuild with no change, after editing one release, and after adding one;
-* Pagefind indexing of our built site alone (it is part of the cold build);
+* the search index of our built site made from nothing, alone (it is part of the cold build);
 * Hugo building the same corpus with the minimal layouts in ``bench/hugo/``;
 * Material's blog plugin with mkdocs-rss-plugin and lunr search (only for N ≤ 5,000).
 
@@ -37,6 +37,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+from generator.search import INDEX_DIR
 
 from . import corpus
 
@@ -295,7 +297,7 @@ class Bench:
             row.notes.append("added page present" if exists else "STALE: added page missing")
 
         if self.search:
-            self._pagefind_alone()  # (--no-search at 100k: Pagefind would need ~30 GB)
+            self._index_alone()
 
     def _run_ours(self, name: str, cmd: list[str], log_name: str) -> Measurement:
         assert self.info is not None
@@ -320,52 +322,50 @@ class Bench:
         row.median_page_bytes, row.pages_sized = median_size(
             [site / url / "index.html" for url in self.info.urls]
         )
-        if (site / "pagefind").is_dir():
-            row.index_bytes = tree_size(site / "pagefind")[0]
+        if (site / INDEX_DIR).is_dir():
+            row.index_bytes = tree_size(site / INDEX_DIR)[0]
         log(f"  {result.wall_s:.1f} s wall, {result.cpu_s:.1f} s CPU")
         return row
 
-    def _pagefind_alone(self) -> None:
-        """Time Pagefind on the built site by itself: how much of the cold build it is.
+    def _index_alone(self) -> None:
+        """Time a search index built from nothing out of the finished pages, in one process
+        (``generator.search.index_site``): what the index costs when no record is cached.
 
-        It runs on a hard-linked copy: indexing ``site/`` itself would change the published
-        folder behind the build's back, and the next builds would rightly stop trusting it
-        (a full folder instead of the double-buffered update).
+        It runs on a hard-linked copy: changing ``site/`` itself would change the published
+        folder behind the build's back, and the next builds would rightly stop trusting it.
         """
-        site = self.work / "pagefind-alone-site"
+        site = self.work / "index-alone-site"
         shutil.rmtree(site, ignore_errors=True)
         shutil.copytree(self.portal_root / "site", site, copy_function=os.link)
         code = (
-            "import sys; from pathlib import Path; from generator.config import Settings; "
-            "from generator.search import index_site; "
-            "r = index_site(Path(sys.argv[1]), Settings(root=Path('.'), site_name='', "
-            "site_url='')); print(r)"
+            "import sys; from pathlib import Path; from generator.search import index_site; "
+            "print(index_site(Path(sys.argv[1])))"
         )
-        log("Pagefind indexing of our site alone …")
+        log("search index of our site alone, from nothing …")
         result = measure(
             [sys.executable, "-c", code, str(site)],
             self.portal_root,
             self.env,
-            self.logs / "pagefind.log",
+            self.logs / "index-alone.log",
         )
         row = Measurement(
-            "Pagefind indexing alone (part of the cold build)",
+            "Search index alone, from nothing (one process)",
             ok=result.ok,
             wall_s=result.wall_s,
             cpu_s=result.cpu_s,
             peak_rss_bytes=result.peak_rss_bytes,
             load_before=result.load_before,
         )
-        if result.ok and (site / "pagefind").is_dir():
-            row.index_bytes = tree_size(site / "pagefind")[0]
+        if result.ok and (site / INDEX_DIR).is_dir():
+            row.index_bytes = tree_size(site / INDEX_DIR)[0]
         elif not result.ok:
-            row.notes.append("failed, log pagefind.log")
+            row.notes.append("failed, log index-alone.log")
         self.rows.append(row)
         shutil.rmtree(site, ignore_errors=True)
 
     def ours_without_search(self) -> None:
         """The same rebuilds with search off: what pages, feeds and publication cost alone
-        (Pagefind has no incremental mode, so with search on it dominates any rebuild)."""
+        (the difference to the rows with search on is the index update)."""
         assert self.info is not None
         cold = next((r for r in self.rows if r.name == "Portal: cold full build"), None)
         if cold is None or not cold.ok or not self.search:
@@ -402,7 +402,7 @@ class Bench:
         if cold is None or not cold.ok or self.args.no_query_cost:
             return
         site = self.portal_root / "site"
-        if not (site / "pagefind").is_dir():
+        if not (site / INDEX_DIR / "meta.json").is_file():
             cold.query_note = "no search index (search disabled?)"
             return
         log(f"measuring query cost in Chromium for {list(self.args.queries)} …")
@@ -537,7 +537,7 @@ class Bench:
             "mkdocs-material": package_version("mkdocs-material"),
             "mkdocs-rss-plugin": package_version("mkdocs-rss-plugin"),
             "hugo": package_version("hugo"),
-            "pagefind": package_version("pagefind"),
+            "snowballstemmer": package_version("snowballstemmer"),
             "measured_with": "GNU time -v" if GNU_TIME.is_file() else "getrusage(RUSAGE_CHILDREN)",
         }
 
@@ -596,7 +596,7 @@ class Bench:
             f"Machine: {env['cpus']} CPUs ({env['cpu']}); Python {env['python']}, "
             f"MkDocs {env['mkdocs']}, Material {env['mkdocs-material']}, "
             f"mkdocs-rss-plugin {env['mkdocs-rss-plugin']}, Hugo {env['hugo']}, "
-            f"Pagefind {env['pagefind']}; measured with {env['measured_with']}."
+            f"snowballstemmer {env['snowballstemmer']}; measured with {env['measured_with']}."
         )
         notes = [f"- {row.name}: {row.query_note}" for row in self.rows if row.query_note] + [
             f"- {row.name}: {'; '.join(row.notes)}" for row in self.rows if row.notes and row.ok
@@ -660,7 +660,8 @@ class Bench:
         if cold and cold.query_bytes is not None:
             out.append(
                 f"- ≤ 300 KB per query: {cold.query_bytes / 1024:.0f} KB index data "
-                f"({(cold.query_bytes_cold or 0) / 1024:.0f} KB with Pagefind's code, cold cache)"
+                f"({(cold.query_bytes_cold or 0) / 1024:.0f} KB with the search page's code, "
+                "cold cache)"
                 f" — {_met(cold.query_bytes <= 300 * 1024)}"
             )
         return out
@@ -746,7 +747,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--no-search",
         action="store_true",
-        help="build the portal without its search index (Pagefind needs ~30 GB at 100k)",
+        help="build the portal without its search index",
     )
     args = parser.parse_args(argv)
     if args.releases < 1:

@@ -13,8 +13,11 @@ be missed, never served:
   (copied where links are impossible; see :mod:`generator.writer` for when no link is made).
 * **Feeds** (``feeds/<kk>/<key>``): the bytes of one feed file, keyed by its feed set's inputs.
 * **Files** (``files/<kk>/<sha256>``): private copies of release images, published by link.
-* **Search** (``pagefind/<key>/``): the Pagefind bundle of a set of indexed pages, keyed by
-  the keys (or byte digests) of every HTML page in the site; reused when no page changed.
+* **Search** (``search/``): ``records/<kk>/<key>.json``, the search record of one indexed
+  page under the page's own key (``null`` for a page that is not indexed), and
+  ``files/<kk>/<sha256>``, the content of every file of the search index, published by link.
+  ``state`` maps each index path to its content, so the next build updates the index from it
+  (:func:`generator.search.update_index`).
 * **Releases** (``releases/<region>.pickle``, see :class:`generator.pipeline.ReleaseCache`):
   parsed and validated releases keyed by the source bytes' digest, the digests of the images
   in their region folder, their region record, the categories, the settings that influence
@@ -41,7 +44,7 @@ from pathlib import Path
 from typing import Any
 
 #: Bump to invalidate every cache entry on a format change of the cache itself.
-CACHE_FORMAT = "1"
+CACHE_FORMAT = "2"
 #: Packages whose code shapes the output; their versions are part of :func:`code_version`.
 OUTPUT_PACKAGES = (
     "mkdocs",
@@ -51,7 +54,8 @@ OUTPUT_PACKAGES = (
     "jinja2",
     "nh3",
     "feedgen",
-    "pagefind",
+    "snowballstemmer",
+    "lxml",
 )
 _GENERATOR_DIR = Path(__file__).resolve().parent
 _STATE_FILE = "state.json"
@@ -159,7 +163,15 @@ class BuildState:
     feeds: dict[str, str] = field(default_factory=dict)
     #: Published copies of source files (release images): site path → sha256 of the bytes.
     files: dict[str, str] = field(default_factory=dict)
+    #: Digest of the indexed pages' keys ("" when the build made no search index).
     search: str = ""
+    #: Every candidate page of the search index: URL → [record key, partition] (partition
+    #: -1: the page is not indexed).
+    search_docs: dict[str, list[Any]] = field(default_factory=dict)
+    #: Every file of the search index: path below ``cari/indeks/`` → sha256 of its content.
+    search_files: dict[str, str] = field(default_factory=dict)
+    #: :func:`code_version` of the build that made the index (another code: built anew).
+    search_code: str = ""
     #: Digest of every output's key: equal means the published site would not change.
     outputs: str = ""
     #: Inode and mtime of the ``site/`` folder the build published.
@@ -174,7 +186,7 @@ class BuildCache:
         self.pages_dir = root / "pages"
         self.feeds_dir = root / "feeds"
         self.files_dir = root / "files"
-        self.search_dir = root / "pagefind"
+        self.search_dir = root / "search"
         self.previous = self._load_state()
 
     # --- pages and feeds ------------------------------------------------------------------
@@ -215,34 +227,26 @@ class BuildCache:
 
     # --- search index ---------------------------------------------------------------------
 
-    def reuse_search(self, key: str, target: Path) -> bool:
-        source = self.search_dir / key
-        if not (source / "pagefind-entry.json").is_file():
-            return False
-        for path in sorted(source.rglob("*")):
-            destination = target / path.relative_to(source)
-            if path.is_dir():
-                destination.mkdir(parents=True, exist_ok=True)
-            else:
-                destination.parent.mkdir(parents=True, exist_ok=True)
-                place_file(path, destination)
-        return True
+    def record_path(self, key: str) -> Path:
+        return Path(f"{self.search_dir}/records/{key[:2]}/{key}.json")
 
-    def keep_search(self, key: str, bundle: Path) -> None:
-        entry = self.search_dir / key
-        if (entry / "pagefind-entry.json").is_file():
+    def search_file_path(self, sha256: str) -> Path:
+        return Path(f"{self.search_dir}/files/{sha256[:2]}/{sha256}")
+
+    @staticmethod
+    def write_entry(entry: Path, data: bytes) -> None:
+        """Write a content-addressed entry atomically (first writer wins)."""
+        if entry.exists():
             return
-        temp = self.search_dir / f".{key}.{os.getpid()}"
-        shutil.rmtree(temp, ignore_errors=True)
-        for path in sorted(bundle.rglob("*")):
-            destination = temp / path.relative_to(bundle)
-            if path.is_dir():
-                destination.mkdir(parents=True, exist_ok=True)
-            else:
-                destination.parent.mkdir(parents=True, exist_ok=True)
-                place_file(path, destination)
-        shutil.rmtree(entry, ignore_errors=True)
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        temp = entry.with_name(f".{entry.name}.{os.getpid()}")
+        temp.write_bytes(data)
         os.replace(temp, entry)
+
+    def keep_search_file(self, data: bytes) -> str:
+        sha256 = hashlib.sha256(data).hexdigest()
+        self.write_entry(self.search_file_path(sha256), data)
+        return sha256
 
     # --- state ----------------------------------------------------------------------------
 
@@ -254,6 +258,9 @@ class BuildCache:
                 feeds=dict(data["feeds"]),
                 files=dict(data.get("files", {})),
                 search=str(data["search"]),
+                search_docs=dict(data.get("search_docs", {})),
+                search_files=dict(data.get("search_files", {})),
+                search_code=str(data.get("search_code", "")),
                 outputs=str(data["outputs"]),
                 site=[int(n) for n in data["site"]],
             )
@@ -271,8 +278,13 @@ class BuildCache:
         used_files = set(state.files.values())
         for sha256 in set(self.previous.files.values()) - used_files:
             self.file_path(sha256).unlink(missing_ok=True)
-        if self.previous.search and self.previous.search != state.search:
-            shutil.rmtree(self.search_dir / self.previous.search, ignore_errors=True)
+        used_records = {entry[0] for entry in state.search_docs.values()}
+        for entry in self.previous.search_docs.values():
+            if entry[0] not in used_records:
+                self.record_path(entry[0]).unlink(missing_ok=True)
+        used_search = set(state.search_files.values())
+        for sha256 in set(self.previous.search_files.values()) - used_search:
+            self.search_file_path(sha256).unlink(missing_ok=True)
         self.root.mkdir(parents=True, exist_ok=True)
         temp = self.root / f".{_STATE_FILE}.{os.getpid()}"
         temp.write_text(
@@ -282,6 +294,9 @@ class BuildCache:
                     "feeds": state.feeds,
                     "files": state.files,
                     "search": state.search,
+                    "search_docs": state.search_docs,
+                    "search_files": state.search_files,
+                    "search_code": state.search_code,
                     "outputs": state.outputs,
                     "site": state.site,
                 },

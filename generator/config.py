@@ -33,7 +33,7 @@ class PortalPluginConfig(Config):
     #: else the current time.
     build_time = c.Optional(c.Type(str))
     cache_dir = c.Type(str, default=".cache/portal")
-    #: Run Pagefind after the build.
+    #: Build (and update) the search index under cari/indeks/.
     search = c.Type(bool, default=True)
     #: Limits that protect the build from a single oversized contribution.
     max_release_bytes = c.Type(int, default=200_000)

@@ -149,8 +149,8 @@ def feed_links(feeds: Iterable[urls.FeedSet], link: Link) -> str:
 def term(label: str, value_html: str) -> str:
     """One ``<dt>``/``<dd>`` pair of a definition list. ``label`` is trusted text.
 
-    The newlines matter: Pagefind joins the text of adjacent elements without a space, so
-    without them a result excerpt reads "KantorDinas Komunikasi…".
+    The newlines matter: a text extractor that joins adjacent elements without a space (as
+    Pagefind does) would otherwise read "KantorDinas Komunikasi…".
     """
     return f"<dt>{label}</dt>\n<dd>{value_html}</dd>\n"
 

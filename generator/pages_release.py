@@ -205,10 +205,10 @@ def _claim_box(release: Release) -> str:
 
 
 def _search_data(inputs: ReleaseInputs, category_label: str) -> str:
-    """Hidden Pagefind filters, sort key and result metadata (ARCHITECTURE.md search contract).
+    """Hidden search filters, sort key and result metadata (ARCHITECTURE.md search contract).
 
-    ``data-pagefind-ignore`` keeps these words out of the full-text index while Pagefind still
-    reads the filter, sort and meta values inside.
+    ``data-pagefind-ignore`` keeps these words out of the full-text index while the indexer
+    (generator.search) still reads the filter, sort and meta values inside.
     """
     release, region = inputs.release, inputs.region
     values = [

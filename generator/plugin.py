@@ -33,8 +33,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import shutil
 import sysconfig
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
 
@@ -57,7 +57,8 @@ from .model import Image, Portal, Release
 from .pages import TAB_PAGES, PageJob, PortalPages
 from .pages_meta import LOGO_PATH
 from .render_pool import Progress, run_tasks
-from .writer import SEARCH_FOLDER, AtomicBuild, PublishedRecord, SiteWriter, folder_identity
+from .search import INDEX_DIR, SearchRecord
+from .writer import AtomicBuild, PublishedRecord, SiteWriter, folder_identity
 
 #: Records of the published ``site/`` and its spare, in the cache folder (generator.writer).
 PUBLISHED_RECORD = "published.json"
@@ -160,6 +161,10 @@ def _nav_text(items: Any) -> str:
         if children:
             parts.append("[" + _nav_text(children) + "]")
     return "|".join(parts)
+
+
+class _StaleSearchCache(Exception):
+    """A cache entry the index update needs is gone: the index is built anew instead."""
 
 
 class _WarningCounter(logging.Handler):
@@ -482,9 +487,9 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
             writer.write_all(sitemap_files)
             if self._strict_warnings():
                 return  # strict mode: MkDocs aborts next; on_build_error discards the folder
+            if self.settings.search:
+                self._search_index(site_dir, writer, cache, state)
             if self.atomic is None:
-                if self.settings.search:
-                    self._search_index(site_dir, cache, state)
                 cache.commit(state)
                 return
             published_path = cache.root / PUBLISHED_RECORD
@@ -501,13 +506,6 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
                     f"Folder cadangan diperbarui: {prepared.replaced} berkas diganti, "
                     f"{prepared.removed} dihapus"
                 )
-            # Last, and alone: Pagefind reads every HTML page. (Not beside the feeds: under CPU
-            # load the Pagefind service can be stopped before its files are complete.)
-            if self.settings.search:
-                self._search_index(folder, cache, state, published.search)
-            else:  # the spare may still hold the bundle of a build with search on
-                shutil.rmtree(folder / SEARCH_FOLDER, ignore_errors=True)
-            published.search = state.search
         except PortalError as exc:
             raise PluginError(exc.format()) from None
         if self._strict_warnings():
@@ -529,6 +527,9 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         known = {f"{url}index.html": "p:" + key for url, key in state.pages.items()}
         known.update({path: "f:" + key for path, key in state.feeds.items()})
         known.update({path: "i:" + sha256 for path, sha256 in state.files.items()})
+        known.update(
+            {f"{INDEX_DIR}/{path}": "s:" + sha256 for path, sha256 in state.search_files.items()}
+        )
         return known
 
     def _unchanged(self, cache: BuildCache, state: BuildState) -> bool:
@@ -558,6 +559,9 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         self.atomic = None
         self._detach_counter()
         state.search = cache.previous.search
+        state.search_docs = cache.previous.search_docs
+        state.search_files = cache.previous.search_files
+        state.search_code = cache.previous.search_code
         state.site = cache.previous.site
         cache.commit(state)
 
@@ -685,30 +689,180 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         return job.url or "index.html"
 
     def _search_index(
-        self, site_dir: Path, cache: BuildCache, state: BuildState, present: str = ""
+        self, site_dir: Path, writer: SiteWriter, cache: BuildCache, state: BuildState
     ) -> None:
-        """Pagefind reads every HTML page; when none changed, the previous bundle is reused
-        (``present``: the key of the bundle already in ``site_dir``, kept as it is)."""
+        """Update the search index with the indexed pages that changed since the previous
+        build, and place every index file (:mod:`generator.search`)."""
         assert self.settings is not None
-        from .search import PAGEFIND_DIR, index_site
+        from .search import INDEX_DIR, SearchIndexError, iter_batches, update_index
 
-        parts: list[str] = []
-        keyed = {url + "index.html": key for url, key in state.pages.items()}
+        previous = cache.previous
+        candidates = self._search_candidates(site_dir, cache, state)
+        docs: dict[str, list[Any]] = {}
+        todo: list[tuple[str, str, Path]] = []
+        for url, (key, source) in sorted(candidates.items()):
+            known = previous.search_docs.get(url)
+            if known is not None and known[0] == key:
+                docs[url] = known
+            else:
+                todo.append((url, key, source))
+
+        def record_year(index: int) -> int:
+            url, key, source = todo[index]
+            record = self._search_record(cache, url, key, source)
+            return -1 if record is None else record.year
+
+        years, _ = run_tasks(
+            len(todo),
+            record_year,
+            label="Indeks pencarian",
+            parallel=self.command != "serve",
+        )
+        for (url, key, _source), year in zip(todo, years, strict=True):
+            docs[url] = [key, year]
+        fresh = previous.search_code != code_version() or (
+            previous.search_docs and not previous.search_files
+        )
+        try:
+            changes = (
+                None
+                if fresh
+                else self._apply_search_changes(cache, previous.search_docs, docs, update_index)
+            )
+        except _StaleSearchCache:
+            changes = None
+        if changes is None:  # a build from nothing: every indexed page is added
+            files: dict[str, str] = {}
+            changes = update_index(
+                lambda path: None,
+                iter_batches(
+                    (entry[1] for entry in docs.values() if entry[1] >= 0),
+                    lambda year: (),
+                    lambda year: self._records_in(cache, docs, year),
+                ),
+            )
+        else:
+            files = dict(previous.search_files)
+        for path, data in changes.items():
+            if data is None:
+                files.pop(path, None)
+            else:
+                files[path] = cache.keep_search_file(data)
+        if "meta.json" not in files and any(entry[1] >= 0 for entry in docs.values()):
+            raise SearchIndexError("indeks pencarian tidak lengkap (meta.json tidak ada)")
+        state.search_docs = docs
+        state.search_files = dict(sorted(files.items()))
+        state.search_code = code_version()
+        state.search = digest(
+            code_version(), *(f"{url}={entry[0]}" for url, entry in sorted(docs.items()))
+        )
+        for path, sha256 in state.search_files.items():
+            writer.place(f"{INDEX_DIR}/{path}", cache.search_file_path(sha256))
+        indexed = sum(1 for entry in docs.values() if entry[1] >= 0)
+        log.info(
+            f"Indeks pencarian: {indexed} halaman, {len(todo)} dibaca ulang, "
+            f"{len(changes)} berkas diperbarui"
+        )
+
+    def _search_candidates(
+        self, site_dir: Path, cache: BuildCache, state: BuildState
+    ) -> dict[str, tuple[str, Path]]:
+        """Pages that can be in the index: URL → (record key, where its HTML is). Release
+        pages and the first page of each region have a page key; the few pages MkDocs renders
+        itself (tabs, docs, the offices page) are read now and keyed by their bytes."""
+        candidates: dict[str, tuple[str, Path]] = {}
+        for job in self._detached:
+            if job.kind == "release" or (job.kind == "region" and job.page == 1):
+                key = state.pages[job.url]
+                candidates[job.url] = (key, cache.page_path(key))
         for path in sorted(site_dir.rglob("*.html")):
             rel = path.relative_to(site_dir).as_posix()
-            key = keyed.get(rel)
-            parts.append(f"{rel}={key if key is not None else digest(path.read_bytes())}")
-        state.search = digest(code_version(), *parts)
-        if present and present == state.search and (site_dir / PAGEFIND_DIR).is_dir():
-            log.info("Indeks pencarian: tidak ada halaman yang berubah; indeks lama dipakai")
-            return
-        shutil.rmtree(site_dir / PAGEFIND_DIR, ignore_errors=True)
-        if cache.reuse_search(state.search, site_dir / PAGEFIND_DIR):
-            log.info("Indeks pencarian: tidak ada halaman yang berubah; indeks lama dipakai")
-            return
-        report = index_site(site_dir, self.settings)
-        cache.keep_search(state.search, site_dir / PAGEFIND_DIR)
-        log.info(f"Indeks pencarian: {report.pages_indexed} halaman, {report.index_bytes} bita")
+            url = rel.removesuffix("index.html")
+            if url in state.pages or path.is_symlink():
+                continue
+            data = path.read_bytes()
+            if b"data-pagefind-body" in data:
+                candidates[url] = (digest("mkdocs-page", url, data), path)
+        return candidates
+
+    @staticmethod
+    def _search_record(cache: BuildCache, url: str, key: str, source: Path) -> SearchRecord | None:
+        """The record of one page, from the cache or made from its HTML (and then cached)."""
+        from .search import SearchRecord, record_from_html
+
+        entry = cache.record_path(key)
+        try:
+            text = entry.read_text(encoding="utf-8")
+        except OSError:
+            record = record_from_html(url, source.read_bytes())
+            text = "null" if record is None else record.to_json()
+            cache.write_entry(entry, text.encode("utf-8"))
+            return record
+        return None if text == "null" else SearchRecord.from_json(text)
+
+    def _records_in(
+        self, cache: BuildCache, docs: dict[str, list[Any]], year: int
+    ) -> list[SearchRecord]:
+        records = []
+        for key, doc_year in docs.values():
+            if doc_year == year:
+                record = self._load_record(cache, key)
+                if record is not None:
+                    records.append(record)
+        return records
+
+    @staticmethod
+    def _load_record(cache: BuildCache, key: str) -> SearchRecord | None:
+        from .search import SearchRecord
+
+        try:
+            text = cache.record_path(key).read_text(encoding="utf-8")
+        except OSError:
+            raise _StaleSearchCache(key) from None
+        return None if text == "null" else SearchRecord.from_json(text)
+
+    def _apply_search_changes(
+        self,
+        cache: BuildCache,
+        before: dict[str, list[Any]],
+        after: dict[str, list[Any]],
+        update_index: Callable[..., dict[str, bytes | None]],
+    ) -> dict[str, bytes | None]:
+        """The index files that change from the previous index to this build's, from the
+        records of the pages that changed only. Raises :class:`_StaleSearchCache` when an
+        entry it needs is gone (the caller then builds the index anew)."""
+        files = cache.previous.search_files
+        removed: dict[int, list[SearchRecord]] = {}
+        added: dict[int, list[SearchRecord]] = {}
+        for url in sorted(set(before) | set(after)):
+            old, new = before.get(url), after.get(url)
+            if old is not None and new is not None and old[0] == new[0]:
+                continue
+            if old is not None and old[1] >= 0:
+                record = self._load_record(cache, old[0])
+                if record is not None:
+                    removed.setdefault(record.year, []).append(record)
+            if new is not None and new[1] >= 0:
+                record = self._load_record(cache, new[0])
+                if record is not None:
+                    added.setdefault(record.year, []).append(record)
+
+        def read(path: str) -> bytes | None:
+            sha256 = files.get(path)
+            if sha256 is None:
+                return None
+            try:
+                return cache.search_file_path(sha256).read_bytes()
+            except OSError:
+                raise _StaleSearchCache(path) from None
+
+        return update_index(
+            read,
+            (
+                (year, removed.get(year, ()), added.get(year, ()))
+                for year in sorted(set(removed) | set(added), key=lambda y: (y != 0, -y))
+            ),
+        )
 
     def _other_page_urls(self, config: MkDocsConfig) -> list[str]:
         """URLs of the docs pages (Tentang, Panduan) for the sitemap."""

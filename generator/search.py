@@ -1,247 +1,716 @@
-"""Pagefind search index of the built portal, and what a query costs a reader.
+"""The portal's own search index: built from the pages, updated by what changed.
 
-Material's lunr search ships one index for the whole site (about 1.5 MB gzipped per 1,000
-releases) and has no Indonesian stemmer; Pagefind writes a chunked static index under
-``pagefind/`` that the browser fetches piece by piece, and stems Indonesian
-(``membangun``, ``pembangunan`` and ``dibangun`` all become ``bangun``).
+Why not Pagefind (used until issue 6): it re-indexes every page on every build (21 s and
+2.8 GB at 10,000 releases, about 30 GB at 100,000) and its page list and filters are whole-site
+files every query downloads. This index is made for an archive that only grows:
 
-What is indexed is decided by the pages, following the search contract in ARCHITECTURE.md:
-only elements marked ``data-pagefind-body`` (release, region and office pages) are indexed, with
-the filters ``wilayah``, ``provinsi``, ``kategori``, ``jenis`` and ``tahun``, the sort key
-``tanggal`` (ISO 8601) and the metadata ``wilayah`` and ``tanggal`` (local date text). Listing
-pages, withdrawn releases and every other page carry no ``data-pagefind-body`` and so are not.
+* **Documents.** Every page with ``data-pagefind-body`` (release pages, the first page of each
+  region, the offices page) becomes one :class:`SearchRecord`, made from its HTML by
+  :func:`record_from_html` and cached under the page's own cache key, so a page is read once.
+  The ``data-pagefind-*`` attributes stay the portal's search contract (ARCHITECTURE.md):
+  the same pages could still be indexed by Pagefind.
+* **Partitions.** Postings are split by the release's year (undated pages in partition 0).
+  A changed release rewrites only the lists of its own words in its own year; a query for the
+  newest releases can stop at the newest partitions.
+* **Files** (format 1, under ``cari/indeks/``, described in ARCHITECTURE.md): ``meta.json``
+  (counts, partitions, filter values), ``kamus/<p2>.json`` (document frequency of each stem
+  per partition), ``kata/<year>/…`` (posting lists: one file per common stem, small stems
+  grouped by their first three letters), ``saring/<year>/<filter>/<value>.txt`` (filter
+  lists) and ``dok/<id[:2]>/<id>.json`` (what a result shows).
+* **Words.** :func:`terms_of` (Unicode-folded tokens, a short stopword list, the Snowball
+  Indonesian stemmer) is mirrored exactly by ``assets/search.js`` and the vendored
+  Snowball JavaScript stemmer; a browser test compares the two.
 
-Determinism: Pagefind 1.5.2 writes the word index and the page fragments byte-identically for the
-same input, but lists filter values (in each filter file) and filter names (in the ``.pf_meta``
-file) in hash-map order, which changes from run to run (upstream: Pagefind/pagefind#638); the
-files are named by content hash, so their names and ``pagefind-entry.json`` change too.
-``canonicalize_bundle`` rewrites exactly those files with sorted lists and names derived from
-their content, so the whole bundle is byte-identical for the same site.
+:func:`update_index` applies removed and added records to the previous index files. A build
+from nothing is the same function with every record added, so an updated index is
+byte-identical to one built from scratch (tested).
 """
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
 import json
 import re
-import shutil
-import time
-from collections.abc import Sequence
+import unicodedata
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import lru_cache
+from hashlib import sha256
 from pathlib import Path
 from typing import Any
 
-from .config import Settings
 from .diagnostics import PortalError
 
-#: Folder of the Pagefind bundle inside the built site (its URL is ``/pagefind/``).
-PAGEFIND_DIR = "pagefind"
-#: Every page is Indonesian (``<html lang="id">``); forcing it gives one index with Pagefind's
-#: Indonesian stemmer even where a page's ``lang`` attribute is missing or different.
-SEARCH_LANGUAGE = "id"
-#: Filter names the pages emit (``data-pagefind-filter``), in the order the search page lists them.
+#: Folder of the index inside the built site (its URL is ``/cari/indeks/``).
+INDEX_DIR = "cari/indeks"
+#: Version of the file format; ``meta.json`` says it, ``search.js`` checks it.
+FORMAT_VERSION = 1
+#: A stem with at least this many documents in a partition gets a posting file of its own;
+#: rarer stems share a file with the stems of the same first three letters (fewer files).
+OWN_FILE_THRESHOLD = 32
+#: Filters the pages emit (``data-pagefind-filter``), in the order the search page lists them.
 FILTER_NAMES = ("wilayah", "provinsi", "kategori", "jenis", "tahun")
+#: Filters with posting lists of their own; ``tahun`` selects partitions instead.
+LIST_FILTERS = ("wilayah", "provinsi", "kategori", "jenis")
 #: Sort key the pages emit (``data-pagefind-sort``): the release's ISO 8601 date and time.
 SORT_NAME = "tanggal"
 #: Metadata the pages emit (``data-pagefind-meta``) and the search page shows under each result.
 META_NAMES = ("wilayah", "tanggal")
 
+#: Words too common to help a search (they would be the longest lists of all); matched as
+#: whole tokens before stemming. The same list is in ``assets/search.js``.
+STOPWORDS = frozenset(
+    [
+        "ada",
+        "adalah",
+        "agar",
+        "akan",
+        "antara",
+        "atau",
+        "bagi",
+        "bahwa",
+        "dalam",
+        "dan",
+        "dapat",
+        "dari",
+        "dengan",
+        "di",
+        "hingga",
+        "ini",
+        "itu",
+        "juga",
+        "karena",
+        "ke",
+        "kepada",
+        "lebih",
+        "oleh",
+        "pada",
+        "para",
+        "saat",
+        "sebagai",
+        "secara",
+        "serta",
+        "sudah",
+        "telah",
+        "tersebut",
+        "tidak",
+        "untuk",
+        "yaitu",
+        "yakni",
+        "yang",
+    ]
+)
+_MAX_TOKEN = 40
+_TOKEN = re.compile(r"[^\W_]+")
+#: base32hex: ASCII order equals numeric order, and lower case only (file names of ids stay
+#: distinct on case-insensitive file systems).
+ALPHABET = "0123456789abcdefghijklmnopqrstuv"
+_ID_LENGTH = 10  # 50 bits of sha256(url): a collision is refused, not ignored
+_TIME_LENGTH = 4  # inverted minutes since 31 December of the year before, UTC
+_RECORD_LENGTH = _TIME_LENGTH + _ID_LENGTH + 1
+_MAX_WEIGHT = len(ALPHABET) - 1
+#: BM25's term-frequency part with a fixed average length: an average over the archive would
+#: change every weight whenever one release is added. Title words count three times.
+_K1, _B, _AVERAGE_LENGTH, _TITLE_BOOST = 1.2, 0.75, 300.0, 3
+_ASCII_STEM = re.compile(r"[a-z0-9]{1,40}")
+_SLUG_RUN = re.compile(r"[^a-z0-9]+")
+
 
 class SearchIndexError(PortalError):
-    """Pagefind could not index the built site."""
+    """The search index could not be built."""
+
+
+# --- Words -----------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Any:
+    import snowballstemmer  # type: ignore[import-untyped]
+
+    return snowballstemmer.stemmer("indonesian")
+
+
+@lru_cache(maxsize=200_000)
+def _stem(token: str) -> str:
+    return str(_stemmer().stemWord(token))
+
+
+def fold(text: str) -> str:
+    """Compatibility decomposition without combining marks, lower-cased (``É`` → ``e``)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    if not decomposed.isascii():
+        # Only the distinct characters are looked up: a page has a few dozen, not thousands.
+        marks = {
+            ord(c): None for c in set(decomposed) if unicodedata.category(c).startswith("M")
+        }
+        if marks:
+            decomposed = decomposed.translate(marks)
+    return decomposed.lower()
+
+
+def terms_of(text: str) -> list[str]:
+    """The stems of ``text`` in order (duplicates kept), as the index and every query see it.
+
+    ``membangun``, ``pembangunan`` and ``dibangun`` all become ``bangun``. Tokens of one
+    character, of more than 40 and the stopwords are dropped.
+    """
+    return [
+        _stem(token)
+        for token in _TOKEN.findall(fold(text))
+        if 1 < len(token) <= _MAX_TOKEN and token not in STOPWORDS
+    ]
+
+
+def p2(stem: str) -> str:
+    """Dictionary bucket of a stem (its first two letters, or ``_``)."""
+    head = stem[:2]
+    return head if len(head) == 2 and _ASCII_STEM.fullmatch(head) else "_"
+
+
+def p3(stem: str) -> str:
+    """Posting bucket of a small stem (its first three letters, or ``_``)."""
+    head = stem[:3]
+    return head if len(head) == 3 and _ASCII_STEM.fullmatch(head) else "_"
+
+
+def slug(label: str) -> str:
+    """File name of a filter value (``Jawa Barat`` → ``jawa-barat``)."""
+    text = _SLUG_RUN.sub("-", fold(label)).strip("-")
+    return text or "x" + sha256(label.encode("utf-8")).hexdigest()[:8]
+
+
+def postings_path(year: int, stem: str, df: int) -> str:
+    """Where the posting list of ``stem`` in partition ``year`` lives (``df`` documents)."""
+    if df >= OWN_FILE_THRESHOLD and _ASCII_STEM.fullmatch(stem):
+        return f"kata/{year}/{stem}.txt"
+    return f"kata/{year}/{p3(stem)}.json"
+
+
+def _base32(value: int, width: int) -> str:
+    chars = []
+    for _ in range(width):
+        value, digit = divmod(value, 32)
+        chars.append(ALPHABET[digit])
+    return "".join(reversed(chars))
+
+
+def document_id(url: str) -> str:
+    """A page's permanent id in the index: 50 bits of sha256 of its URL, base32hex."""
+    return _base32(int.from_bytes(sha256(url.encode("utf-8")).digest()[:7], "big") >> 6, 10)
+
+
+def time_key(year: int, iso: str) -> str:
+    """Inverted minutes since 31 December of ``year - 1`` (UTC): sorting ascending is newest
+    first. ``0000`` (undated pages) sorts before every release."""
+    if year <= 0:
+        return "0" * _TIME_LENGTH
+    moment = datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone(UTC)
+    start = datetime(year - 1, 12, 31, tzinfo=UTC)
+    minutes = int((moment - start).total_seconds() // 60)
+    top = 32**_TIME_LENGTH - 1
+    return _base32(top - min(max(minutes, 0), top - 1), _TIME_LENGTH)
+
+
+# --- Records ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SearchRecord:
+    """One indexed page: where it is, when, its filters, its stems' weights, what a result
+    shows. Made from the page's HTML only, so it is cached under the page's key."""
+
+    url: str
+    doc_id: str
+    #: Partition: the release's ``tahun`` filter value, 0 for an undated page.
+    year: int
+    #: 4 characters, see :func:`time_key`.
+    time_key: str
+    #: (stem, weight 1..31), sorted by stem.
+    weights: tuple[tuple[str, int], ...]
+    #: (filter name, value label), sorted; ``tahun`` is the partition, not listed here.
+    filters: tuple[tuple[str, str], ...]
+    #: The ``dok/…`` file's JSON text (url, judul, wilayah, tanggal, jenis, isi).
+    fragment: str
+
+    def posting(self, weight: int) -> str:
+        return f"{self.time_key}{self.doc_id}{ALPHABET[weight]}"
+
+    def to_json(self) -> str:
+        return json.dumps(
+            [
+                self.url,
+                self.doc_id,
+                self.year,
+                self.time_key,
+                self.weights,
+                self.filters,
+                self.fragment,
+            ],
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> SearchRecord:
+        url, doc_id, year, key, weights, filters, fragment = json.loads(text)
+        return cls(
+            url,
+            doc_id,
+            int(year),
+            key,
+            tuple((str(s), int(w)) for s, w in weights),
+            tuple((str(n), str(v)) for n, v in filters),
+            fragment,
+        )
+
+
+#: Elements that do not separate words (``<b>Ke</b>menterian`` is one word).
+_INLINE = frozenset(
+    [
+        "a",
+        "abbr",
+        "b",
+        "bdi",
+        "bdo",
+        "cite",
+        "code",
+        "data",
+        "dfn",
+        "em",
+        "i",
+        "kbd",
+        "mark",
+        "q",
+        "s",
+        "samp",
+        "small",
+        "span",
+        "strong",
+        "sub",
+        "sup",
+        "time",
+        "u",
+        "var",
+    ]
+)
+_SKIPPED = frozenset({"script", "style", "template", "noscript", "svg"})
+
+
+def record_from_html(url: str, html: str | bytes) -> SearchRecord | None:
+    """The search record of a built page, or None when the page is not indexed (no element
+    with ``data-pagefind-body``). Follows the search contract: text inside
+    ``data-pagefind-ignore`` is not indexed; filters, sort key and metadata are read from the
+    ``data-pagefind-filter``/``-sort``/``-meta`` elements wherever they are."""
+    import lxml.html  # type: ignore[import-untyped]
+
+    if isinstance(html, str):
+        html = html.encode("utf-8")
+    if b"data-pagefind-body" not in html:
+        return None
+    document = lxml.html.document_fromstring(html)
+    bodies = document.xpath("//*[@data-pagefind-body]")
+    if not bodies:
+        return None
+    filters: list[tuple[str, str]] = []
+    meta: dict[str, str] = {}
+    sort = ""
+    for element in document.xpath(
+        "//*[@data-pagefind-filter or @data-pagefind-meta or @data-pagefind-sort]"
+    ):
+        value = " ".join(element.text_content().split())
+        if (name := element.get("data-pagefind-filter")) and value and name in FILTER_NAMES:
+            filters.append((name, value))
+        if (name := element.get("data-pagefind-meta")) and name not in meta:
+            meta[name] = value
+        if element.get("data-pagefind-sort") == SORT_NAME and not sort:
+            sort = value
+    title = ""
+    for heading in document.xpath("//*[@data-pagefind-body]//h1"):
+        title = " ".join(heading.text_content().split())
+        break
+    if not title:
+        title = " ".join((document.findtext(".//title") or url).split())
+    parts: list[str] = []
+    for body in bodies:
+        _collect_text(body, parts, title_seen=[False])
+    text = " ".join("".join(parts).split())
+    years = [int(v) for n, v in filters if n == "tahun" and v.isdigit()]
+    year = years[0] if years and sort else 0
+    kinds = [v for n, v in filters if n == "jenis"]
+    weights = _weights(terms_of(title), terms_of(text), terms_of(meta.get("wilayah", "")))
+    fragment = json.dumps(
+        {
+            "url": url,
+            "judul": title,
+            "wilayah": meta.get("wilayah", ""),
+            "tanggal": meta.get("tanggal", ""),
+            "jenis": kinds[0] if kinds else "",
+            "isi": text,
+        },
+        ensure_ascii=False,
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    return SearchRecord(
+        url=url,
+        doc_id=document_id(url),
+        year=year,
+        time_key=time_key(year, sort),
+        weights=weights,
+        filters=tuple(sorted(set((n, v) for n, v in filters if n in LIST_FILTERS))),
+        fragment=fragment,
+    )
+
+
+def _collect_text(element: Any, parts: list[str], title_seen: list[bool]) -> None:
+    """Text of ``element`` without ignored parts and without its first ``<h1>`` (the title
+    is indexed, and shown, on its own); block elements separate words."""
+    tag = element.tag if isinstance(element.tag, str) else ""
+    skip = (
+        tag in _SKIPPED
+        or element.get("data-pagefind-ignore") is not None
+        or element.get("hidden") is not None
+        or (tag == "h1" and not title_seen[0])
+    )
+    if tag == "h1":
+        title_seen[0] = True
+    separator = "" if tag in _INLINE else " "
+    if not skip:
+        parts.append(separator)
+        if element.text:
+            parts.append(element.text)
+        for child in element:
+            _collect_text(child, parts, title_seen)
+        parts.append(separator)
+    if element.tail:
+        parts.append(element.tail)
+
+
+def _weights(
+    title: Sequence[str], body: Sequence[str], region: Sequence[str]
+) -> tuple[tuple[str, int], ...]:
+    counts: dict[str, float] = defaultdict(float)
+    for stem in body:
+        counts[stem] += 1
+    for stem in title:
+        counts[stem] += _TITLE_BOOST
+    for stem in set(region):  # the region's name finds its releases, once
+        counts[stem] += 1
+    length = len(title) + len(body)
+    norm = _K1 * (1 - _B + _B * length / _AVERAGE_LENGTH)
+    weights = []
+    for stem, tf in counts.items():
+        part = tf * (_K1 + 1) / (tf + norm) / (_K1 + 1)
+        weights.append((stem, max(1, min(_MAX_WEIGHT, round(part * _MAX_WEIGHT)))))
+    return tuple(sorted(weights))
+
+
+# --- The index files ---------------------------------------------------------------------------
+
+
+def _dumps(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+def _scan_order(year: int) -> tuple[int, int]:
+    """Partition 0 (undated pages) first, then the years from the newest."""
+    return (0, 0) if year == 0 else (1, -year)
+
+
+def fragment_path(doc_id: str) -> str:
+    return f"dok/{doc_id[:2]}/{doc_id}.json"
+
+
+class _Index:
+    """The previous index files, read on demand, and this update's changes to them."""
+
+    def __init__(self, read: Callable[[str], bytes | None]) -> None:
+        self._read = read
+        self.changes: dict[str, bytes | None] = {}
+        self._kamus: dict[str, dict[str, dict[int, int]]] = {}
+        self._groups: dict[str, dict[str, str]] = {}
+        #: Ids removed and added so far (a page can move between partitions).
+        self.removed_ids: set[str] = set()
+        self.added_urls: dict[str, str] = {}
+
+    def read(self, path: str) -> bytes | None:
+        if path in self.changes:
+            return self.changes[path]
+        return self._read(path)
+
+    def write(self, path: str, data: bytes | None) -> None:
+        self.changes[path] = data
+
+    # The dictionary: stem -> partition -> document frequency.
+
+    def kamus(self, stem: str) -> dict[int, int]:
+        bucket = p2(stem)
+        if bucket not in self._kamus:
+            raw = self.read(f"kamus/{bucket}.json")
+            loaded = json.loads(raw) if raw else {}
+            self._kamus[bucket] = {
+                stem: {int(y): int(n) for y, n in pairs} for stem, pairs in loaded.items()
+            }
+        return self._kamus[bucket].setdefault(stem, {})
+
+    def flush_kamus(self) -> None:
+        for bucket, stems in sorted(self._kamus.items()):
+            content = {
+                s: [[y, n] for y, n in sorted(years.items(), key=lambda p: _scan_order(p[0])) if n]
+                for s, years in stems.items()
+                if any(years.values())
+            }
+            self.write(f"kamus/{bucket}.json", _dumps(content) if content else None)
+        self._kamus.clear()
+
+    # Posting lists.
+
+    def postings(self, path: str, stem: str) -> str:
+        if path.endswith(".txt"):
+            raw = self.read(path)
+            return raw.decode("utf-8") if raw else ""
+        return self._group(path).get(stem, "")
+
+    def set_postings(self, path: str, stem: str, postings: str) -> None:
+        if path.endswith(".txt"):
+            self.write(path, postings.encode("utf-8") if postings else None)
+        elif postings:
+            self._group(path)[stem] = postings
+        else:
+            self._group(path).pop(stem, None)
+
+    def _group(self, path: str) -> dict[str, str]:
+        if path not in self._groups:
+            raw = self.read(path)
+            self._groups[path] = dict(json.loads(raw)) if raw else {}
+        return self._groups[path]
+
+    def flush_groups(self) -> None:
+        for path, stems in sorted(self._groups.items()):
+            self.write(path, _dumps(stems) if stems else None)
+        self._groups.clear()
+
+
+def _merge(old: str, removed: set[str], added: Iterable[str]) -> str:
+    """A posting list without the records of ``removed`` ids, with ``added`` records."""
+    records = [
+        old[i : i + _RECORD_LENGTH]
+        for i in range(0, len(old), _RECORD_LENGTH)
+        if old[i + _TIME_LENGTH : i + _TIME_LENGTH + _ID_LENGTH] not in removed
+    ]
+    records.extend(added)
+    records.sort()
+    return "".join(records)
+
+
+def update_index(
+    read: Callable[[str], bytes | None],
+    batches: Iterable[tuple[int, Sequence[SearchRecord], Sequence[SearchRecord]]],
+) -> dict[str, bytes | None]:
+    """Apply changes to the index whose files ``read`` returns (``None``: no such file).
+
+    ``batches`` yields, one partition at a time, ``(year, removed, added)``: the records that
+    left the partition (their previous version) and the records that entered it. A changed page
+    is removed with its previous record and added with its new one. Returns the new content of
+    every file that changed (``None``: delete it). With an empty previous index and every
+    record added this builds the whole index; both ways give the same bytes.
+    """
+    index = _Index(read)
+    raw_meta = index.read("meta.json")
+    meta = json.loads(raw_meta) if raw_meta else {}
+    counts: dict[int, int] = {int(y): int(n) for y, n in meta.get("jumlah", [])}
+    value_counts: dict[tuple[str, str], dict[int, int]] = {}
+    labels: dict[tuple[str, str], str] = {}
+    for name, values in meta.get("saringan", {}).items():
+        if name == "tahun":
+            continue
+        for value in values:
+            key = (name, value["slug"])
+            labels[key] = value["label"]
+            value_counts[key] = {int(y): int(n) for y, n in value["jumlah"]}
+    for year, removed, added in batches:
+        _update_partition(index, year, removed, added, counts, value_counts, labels)
+        index.flush_groups()
+    index.flush_kamus()
+    counts = {y: n for y, n in counts.items() if n > 0}
+    if counts:
+        index.write("meta.json", _dumps(_meta(counts, value_counts, labels)))
+    else:
+        index.write("meta.json", None)
+    return {path: data for path, data in sorted(index.changes.items()) if read(path) != data}
+
+
+def _update_partition(
+    index: _Index,
+    year: int,
+    removed: Sequence[SearchRecord],
+    added: Sequence[SearchRecord],
+    counts: dict[int, int],
+    value_counts: dict[tuple[str, str], dict[int, int]],
+    labels: dict[tuple[str, str], str],
+) -> None:
+    removed_by_stem: dict[str, set[str]] = defaultdict(set)
+    added_by_stem: dict[str, list[str]] = defaultdict(list)
+    removed_by_value: dict[tuple[str, str], set[str]] = defaultdict(set)
+    added_by_value: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for record in removed:
+        for stem, _weight in record.weights:
+            removed_by_stem[stem].add(record.doc_id)
+        for name, label in record.filters:
+            removed_by_value[(name, slug(label))].add(record.doc_id)
+        index.removed_ids.add(record.doc_id)
+        if record.doc_id not in index.added_urls:  # not already re-added in another year
+            index.write(fragment_path(record.doc_id), None)
+    for record in added:
+        for stem, weight in record.weights:
+            added_by_stem[stem].append(record.posting(weight))
+        for name, label in record.filters:
+            key = (name, slug(label))
+            labels.setdefault(key, label)
+            added_by_value[key].append(record.posting(1))
+        _check_unique(index, record)
+        index.added_urls[record.doc_id] = record.url
+        index.write(fragment_path(record.doc_id), record.fragment.encode("utf-8"))
+    counts[year] = counts.get(year, 0) - len(removed) + len(added)
+    for stem in sorted(set(removed_by_stem) | set(added_by_stem)):
+        dfs = index.kamus(stem)
+        old_path = postings_path(year, stem, dfs.get(year, 0))
+        old = index.postings(old_path, stem)
+        new = _merge(old, removed_by_stem.get(stem, set()), added_by_stem.get(stem, ()))
+        df = len(new) // _RECORD_LENGTH
+        new_path = postings_path(year, stem, df)
+        if new_path != old_path:
+            index.set_postings(old_path, stem, "")
+        index.set_postings(new_path, stem, new)
+        dfs[year] = df
+    for key in sorted(set(removed_by_value) | set(added_by_value)):
+        name, value = key
+        path = f"saring/{year}/{name}/{value}.txt"
+        new = _merge(
+            index.postings(path, ""), removed_by_value.get(key, set()), added_by_value.get(key, ())
+        )
+        index.set_postings(path, "", new)
+        value_counts.setdefault(key, {})[year] = len(new) // _RECORD_LENGTH
+
+
+def _check_unique(index: _Index, record: SearchRecord) -> None:
+    """Two pages with one id would share a result: refused (50 bits make it very unlikely).
+    A page moving to another year is the same page, not a second one."""
+    other = index.added_urls.get(record.doc_id)
+    if other is None and record.doc_id not in index.removed_ids:
+        existing = index.read(fragment_path(record.doc_id))
+        other = json.loads(existing).get("url") if existing else None
+    if other is not None and other != record.url:
+        raise SearchIndexError(
+            f"{record.url}: nomor indeks pencarian {record.doc_id} sama dengan halaman "
+            f"{other}; ubah nama berkas salah satunya"
+        )
+    if other == record.url and record.doc_id in index.added_urls:
+        raise SearchIndexError(f"{record.url}: halaman ini masuk indeks pencarian dua kali")
+
+
+def _meta(
+    counts: Mapping[int, int],
+    value_counts: Mapping[tuple[str, str], Mapping[int, int]],
+    labels: Mapping[tuple[str, str], str],
+) -> dict[str, Any]:
+    """``meta.json``: what a query needs before its first word (sizes grow with the number
+    of partitions and filter values, never with the number of documents)."""
+    order = sorted(counts, key=_scan_order)
+    filters: dict[str, list[dict[str, Any]]] = {}
+    for (name, value), per_year in sorted(value_counts.items()):
+        years = sorted((y for y, n in per_year.items() if n > 0), key=_scan_order)
+        if years:
+            filters.setdefault(name, []).append(
+                {
+                    "label": labels[(name, value)],
+                    "slug": value,
+                    "tahun": years,
+                    "jumlah": [[y, per_year[y]] for y in years],
+                }
+            )
+    for values in filters.values():
+        values.sort(key=lambda v: (fold(v["label"]), v["slug"]))
+    filters["tahun"] = [
+        {"label": str(y), "slug": str(y), "tahun": [y], "jumlah": [[y, counts[y]]]}
+        for y in order
+        if y > 0
+    ]
+    return {
+        "versi": FORMAT_VERSION,
+        "dokumen": sum(counts.values()),
+        "ambang": OWN_FILE_THRESHOLD,
+        "tahun": order,
+        "jumlah": [[y, counts[y]] for y in order],
+        "saringan": {name: filters.get(name, []) for name in FILTER_NAMES},
+    }
+
+
+def build_index(records: Iterable[SearchRecord]) -> dict[str, bytes]:
+    """Every index file for ``records`` (a build from nothing; used by tests and tools)."""
+    by_year: dict[int, list[SearchRecord]] = defaultdict(list)
+    for record in records:
+        by_year[record.year].append(record)
+    batches = [(year, (), by_year[year]) for year in sorted(by_year, key=_scan_order)]
+    files = update_index(lambda path: None, batches)
+    return {path: data for path, data in files.items() if data is not None}
+
+
+def iter_batches(
+    years: Iterable[int],
+    removed: Callable[[int], Sequence[SearchRecord]],
+    added: Callable[[int], Sequence[SearchRecord]],
+) -> Iterator[tuple[int, Sequence[SearchRecord], Sequence[SearchRecord]]]:
+    """``(year, removed, added)`` for each partition, records loaded one partition at a time
+    (a build from nothing at 100,000 releases never holds every record at once)."""
+    for year in sorted(set(years), key=_scan_order):
+        yield year, removed(year), added(year)
 
 
 @dataclass(frozen=True)
 class SearchReport:
-    """What one Pagefind run produced (for the build log and the benchmark)."""
+    """What one index update did (for the build log and the benchmark)."""
 
-    #: Pages in the index (those with ``data-pagefind-body``), from ``pagefind-entry.json``.
-    pages_indexed: int
-    #: Total size in bytes of every file under ``pagefind/`` (index, fragments, UI, WASM).
-    index_bytes: int
-    #: Number of files under ``pagefind/``.
+    documents: int
+    added: int
+    removed: int
+    files_changed: int
+    #: Files and bytes of the whole index after the update.
     file_count: int
-    #: Wall-clock seconds Pagefind took (the only non-deterministic field; never written out).
-    elapsed_seconds: float
+    index_bytes: int
 
 
-def index_site(site_dir: Path, settings: Settings) -> SearchReport:
-    """Index the built site in ``site_dir`` and write the bundle to ``site_dir/pagefind/``.
+def index_site(site_dir: Path) -> SearchReport:
+    """Index every page of a built folder that follows the search contract and write the index
+    to ``site_dir/cari/indeks/`` (a previous index there is replaced). The portal's builds
+    update their index through the plugin instead; this is for any other folder (tests, a
+    site built by another tool)."""
+    import shutil
 
-    Called after every page, feed and asset is written (the plugin's ``on_post_build``), because
-    Pagefind reads the final HTML. A previous ``pagefind/`` folder is replaced, so no stale index
-    chunk survives a rebuild. ``settings.search`` is the caller's switch; this function always
-    indexes when called.
-    """
-    del settings  # The index depends only on the HTML; the parameter keeps the stage signature.
     site_dir = site_dir.resolve()
     if not site_dir.is_dir():
         raise SearchIndexError(f"{site_dir}: folder situs hasil build tidak ditemukan")
-    output_dir = site_dir / PAGEFIND_DIR
-
-    started = time.perf_counter()
-    _write_complete_bundle(site_dir, output_dir)
-    canonicalize_bundle(output_dir)
-    elapsed = time.perf_counter() - started
-
-    files = sorted(path for path in output_dir.rglob("*") if path.is_file())
+    output = site_dir / INDEX_DIR
+    shutil.rmtree(output, ignore_errors=True)
+    records = []
+    for path in sorted(site_dir.rglob("*.html")):
+        url = path.relative_to(site_dir).as_posix().removesuffix("index.html")
+        if (record := record_from_html(url, path.read_bytes())) is not None:
+            records.append(record)
+    files = build_index(records)
+    for relative, data in files.items():
+        target = output / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
     return SearchReport(
-        pages_indexed=_pages_in_entry(output_dir / "pagefind-entry.json"),
-        index_bytes=sum(path.stat().st_size for path in files),
+        documents=len(records),
+        added=len(records),
+        removed=0,
+        files_changed=len(files),
         file_count=len(files),
-        elapsed_seconds=elapsed,
+        index_bytes=sum(len(data) for data in files.values()),
     )
-
-
-#: Runs of Pagefind before a torn bundle is reported (the second only after a torn first run).
-_WRITE_ATTEMPTS = 2
-#: Longest wait, in seconds, for Pagefind to finish writing files after it reported them written.
-_WRITE_SETTLE_TIMEOUT_SECONDS = 120.0
-
-
-def _write_complete_bundle(site_dir: Path, output_dir: Path) -> None:
-    """Run Pagefind into a fresh ``output_dir`` until the bundle it leaves is complete.
-
-    Pagefind writes each file with tokio's ``File::write_all``, which hands the bytes to a
-    background thread and returns before they reach the file; the service answers "files
-    written" at that point, and the Python API then terminates it. ``_write_index`` waits for
-    those writes (see ``_wait_until_files_closed``), and this check catches what that wait cannot
-    see (no ``/proc``, or a wait that timed out): a second run, then a clear error, instead of a
-    ``JSONDecodeError`` from an empty ``pagefind-entry.json``.
-    """
-    problem = ""
-    for _attempt in range(_WRITE_ATTEMPTS):
-        if output_dir.exists():
-            shutil.rmtree(output_dir)  # no stale chunk of a previous index (or of a torn run)
-        _run_coroutine_blocking(_write_index(site_dir, output_dir))
-        problem = _incomplete_bundle_problem(output_dir)
-        if not problem:
-            return
-    raise SearchIndexError(
-        f"{output_dir}: Pagefind menulis indeks pencarian yang tidak lengkap ({problem}) "
-        f"sebanyak {_WRITE_ATTEMPTS} kali; jalankan build sekali lagi"
-    )
-
-
-async def _write_index(site_dir: Path, output_dir: Path) -> None:
-    # Imported here so that building without search (``search: false``) never needs the binary.
-    from pagefind.index import IndexConfig
-    from pagefind.service import PagefindService
-
-    config: IndexConfig = {
-        "force_language": SEARCH_LANGUAGE,
-        "keep_index_url": False,
-        "write_playground": False,
-        "output_path": str(output_dir),
-    }
-    try:
-        # The service, not ``PagefindIndex``, is the context: ``PagefindIndex`` writes the files
-        # on exit and terminates the service at once, before its last writes have landed.
-        async with PagefindService() as service:
-            index = await service.create_index(config)
-            await index.add_directory(str(site_dir))
-            await index.write_files()
-            backend_pid = getattr(getattr(service, "_backend", None), "pid", None)
-            if isinstance(backend_pid, int):
-                await _wait_until_files_closed(
-                    backend_pid, output_dir, _WRITE_SETTLE_TIMEOUT_SECONDS
-                )
-    except FileNotFoundError as exc:
-        raise SearchIndexError(
-            "program Pagefind tidak ditemukan; pasang paket 'pagefind[extended]' "
-            f"atau matikan pencarian dengan 'search: false' ({exc})"
-        ) from exc
-    except Exception as exc:  # Pagefind's service reports every failure as a bare Exception.
-        raise SearchIndexError(f"Pagefind gagal membuat indeks pencarian: {exc}") from exc
-    if not (output_dir / "pagefind-entry.json").is_file():
-        raise SearchIndexError(f"{output_dir}: Pagefind tidak menulis indeks pencarian")
-
-
-async def _wait_until_files_closed(pid: int, directory: Path, timeout_seconds: float) -> None:
-    """Wait until process ``pid`` holds no open file under ``directory``, or the timeout passes.
-
-    Pagefind's background write of a file holds the file open until the bytes are written, so
-    "no open file under the bundle" means every file is complete. Reads ``/proc/<pid>/fd``
-    (Linux); where that does not exist the wait is skipped and ``_incomplete_bundle_problem``
-    is the only guard.
-    """
-    deadline = time.monotonic() + timeout_seconds
-    while _open_files_under(pid, directory) and time.monotonic() < deadline:
-        await asyncio.sleep(0.005)
-
-
-def _open_files_under(pid: int, directory: Path) -> list[str]:
-    """Paths under ``directory`` that process ``pid`` has open (empty without ``/proc``)."""
-    import os
-
-    fd_dir = Path(f"/proc/{pid}/fd")
-    prefix = f"{directory.resolve()}{os.sep}"
-    try:
-        descriptors = sorted(os.listdir(fd_dir))
-    except OSError:  # no /proc, or the process has already exited
-        return []
-    open_paths: list[str] = []
-    for descriptor in descriptors:
-        try:
-            target = os.readlink(fd_dir / descriptor)
-        except OSError:  # closed between listing and reading
-            continue
-        if target.startswith(prefix):
-            open_paths.append(target)
-    return open_paths
-
-
-def _incomplete_bundle_problem(output_dir: Path) -> str:
-    """Why the bundle in ``output_dir`` is not complete (Indonesian), or ``""`` if it is.
-
-    Checks what the build reads back (``pagefind-entry.json``, each language's meta file and
-    its filter chunks) completely, and that no other file is empty: a file Pagefind created
-    but had not yet written is empty.
-    """
-    import zlib
-
-    entry_file = output_dir / "pagefind-entry.json"
-    try:
-        entry = json.loads(entry_file.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return f"{entry_file.name} kosong, terpotong atau tidak terbaca"
-    languages = entry.get("languages") if isinstance(entry, dict) else None
-    if not isinstance(languages, dict) or not all(
-        isinstance(info, dict) and isinstance(info.get("hash"), str) for info in languages.values()
-    ):
-        return f"{entry_file.name} tidak berisi daftar bahasa"
-    for _language, info in sorted(languages.items()):
-        chunk_file = output_dir / f"pagefind.{info['hash']}.pf_meta"
-        try:
-            meta = _read_chunk(chunk_file)
-            for _name, chunk_hash in _meta_filter_list(meta, chunk_file):
-                chunk_file = output_dir / "filter" / f"{chunk_hash}.pf_filter"
-                _read_chunk(chunk_file)
-        except (OSError, EOFError, ValueError, IndexError, zlib.error, SearchIndexError):
-            return f"{chunk_file.relative_to(output_dir)} kosong atau terpotong"
-    for path in sorted(output_dir.rglob("*")):
-        if path.is_file() and path.stat().st_size == 0:
-            return f"{path.relative_to(output_dir)} kosong"
-    return ""
-
-
-def _run_coroutine_blocking(coroutine: Any) -> None:
-    """Run ``coroutine`` to completion, even when the caller already runs an event loop."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        asyncio.run(coroutine)
-        return
-    # A running loop (e.g. an async host) cannot be re-entered: use a fresh one in a thread.
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(asyncio.run, coroutine).result()
-
-
-def _pages_in_entry(entry_file: Path) -> int:
-    entry = json.loads(entry_file.read_text(encoding="utf-8"))
-    languages: dict[str, dict[str, Any]] = entry.get("languages", {})
-    return sum(int(language.get("page_count", 0)) for language in languages.values())
 
 
 # --- What a query costs a reader (used by the benchmark) -------------------------------------
@@ -262,26 +731,24 @@ CHROMIUM_PATH = "/usr/bin/chromium"
 
 @dataclass(frozen=True)
 class QueryCost:
-    """Bytes the search page fetched from ``/pagefind/`` to answer one query."""
+    """Bytes the search page fetched to answer one query (a cold browser cache)."""
 
     query: str
-    #: Result count Pagefind reported for the query (before paging).
+    #: Result count the search page reported ("Ditemukan 3 hasil untuk …"; 0 for none).
     result_count: int
-    #: Bytes of every ``/pagefind/`` response, UI script and WASM included (a cold cache).
+    #: Bytes of every response the query needed: the index files and the search page's code.
     total_bytes: int
-    #: The same, without the files every search pays once and the browser then caches
-    #: (``pagefind-ui.js``/``.css``, ``pagefind.js``, ``pagefind-worker.js``, ``wasm.*``):
-    #: the index, filter and fragment chunks this query needed.
+    #: The index files alone (``/cari/indeks/``), gzip-compressed as a web server or CDN
+    #: sends JSON and text: what grows with the archive.
     index_bytes: int
-    #: ``total_bytes`` as a compressing web server or CDN sends it: scripts and styles
-    #: gzip-compressed (level 6), the already-gzipped Pagefind chunks and WASM as they are.
+    #: ``total_bytes`` as a compressing web server or CDN sends it (gzip, level 6).
     total_gzip_bytes: int
-    #: Number of ``/pagefind/`` requests.
+    #: Number of those requests.
     requests: int
 
 
-#: Files fetched once per visitor whatever the query (code, not index data).
-_FIXED_ASSET_PREFIXES = ("pagefind-ui.", "pagefind.js", "pagefind-worker.js", "wasm.")
+#: The search page's own code, fetched once per visitor whatever the query.
+_CODE_FILES = ("/assets/search.js", "/assets/stemmer-id.js", "/assets/search.css")
 
 
 def query_cost(
@@ -292,12 +759,12 @@ def query_cost(
     timeout_seconds: float = 60.0,
 ) -> tuple[QueryCost, ...]:
     """Open ``cari/?q=<query>`` of the built site in headless Chromium, once per query with a
-    cold cache, and measure the bytes fetched under ``/pagefind/`` until the results are shown.
+    cold cache, and measure the bytes of the index files and the search code it fetched until
+    the outcome is announced.
 
     The site is served from ``site_dir`` on 127.0.0.1 by a local threaded HTTP server for the
     duration of the call. Needs the ``playwright`` package and Debian's Chromium (no browser
-    download). Sizes are the bytes on the wire from this uncompressed server; Pagefind's chunks
-    are already gzip-compressed, so they match what a CDN would send.
+    download). ``total_gzip_bytes`` is what a compressing server would send.
     """
     from playwright.sync_api import sync_playwright
 
@@ -313,14 +780,14 @@ def query_cost(
 
                     def record(response: Any, bodies: dict[str, bytes] = bodies) -> None:
                         path = response.url.split("?", 1)[0]
-                        if "/pagefind/" in path and response.ok:
+                        if response.ok and (f"/{INDEX_DIR}/" in path or path.endswith(_CODE_FILES)):
                             bodies[path] = response.body()
 
                     page.on("response", record)
                     page.goto(f"{base_url}/cari/?q={_quote(query)}", timeout=timeout_seconds * 1000)
                     page.wait_for_function(_RESULTS_SHOWN_JS, timeout=timeout_seconds * 1000)
                     page.wait_for_load_state("networkidle", timeout=timeout_seconds * 1000)
-                    message = page.inner_text(".pagefind-ui__message")
+                    message = page.inner_text("#cari-status")
                     costs.append(_cost(query, _result_count(message), bodies))
                 finally:
                     context.close()
@@ -329,33 +796,26 @@ def query_cost(
     return tuple(costs)
 
 
-#: True once Pagefind's UI has replaced "Mencari …" with the outcome ("Ditemukan 3 hasil …" or
-#: "… tidak ditemukan"); the strings are Pagefind UI's built-in Indonesian translation.
+#: True once the search page announced the outcome ("Ditemukan 3 hasil untuk …" or
+#: "Tidak ada hasil untuk …") in its live region.
 _RESULTS_SHOWN_JS = """() => {
-  const message = document.querySelector('.pagefind-ui__message');
-  return !!message && /hasil|tidak ditemukan/i.test(message.textContent)
-    && !/^\\s*Mencari/i.test(message.textContent);
+  const status = document.getElementById('cari-status');
+  return !!status && /hasil/i.test(status.textContent);
 }"""
 
 
 def _result_count(message: str) -> int:
-    """The count in "Ditemukan 3 hasil untuk …"; 0 for "… tidak ditemukan"."""
-    match = re.search(r"(\d+)\s+hasil", message)
-    return int(match.group(1)) if match else 0
+    """The count in "Ditemukan 3 hasil untuk …"; 0 for "Tidak ada hasil …"."""
+    match = re.search(r"(\d[\d.]*)\s+hasil", message)
+    return int(match.group(1).replace(".", "")) if match else 0
 
 
 def _cost(query: str, result_count: int, bodies: dict[str, bytes]) -> QueryCost:
     import gzip
 
-    index_bytes = sum(
-        len(body)
-        for url, body in bodies.items()
-        if not url.rsplit("/", 1)[-1].startswith(_FIXED_ASSET_PREFIXES)
-    )
-    gzip_bytes = sum(
-        len(body) if body[:2] == b"\x1f\x8b" else len(gzip.compress(body, 6, mtime=0))
-        for body in bodies.values()
-    )
+    compressed = {url: len(gzip.compress(body, 6, mtime=0)) for url, body in bodies.items()}
+    index_bytes = sum(size for url, size in compressed.items() if f"/{INDEX_DIR}/" in url)
+    gzip_bytes = sum(compressed.values())
     return QueryCost(
         query=query,
         result_count=result_count,
@@ -401,165 +861,3 @@ class LocalSiteServer:
         self._server.server_close()
         if self._thread is not None:
             self._thread.join(timeout=10)
-
-
-# --- Canonical bundle (byte-identical output) -------------------------------------------------
-
-#: Every decompressed Pagefind chunk starts with this marker, then one CBOR item.
-_CHUNK_MARKER = b"pagefind_dcd"
-
-
-def canonicalize_bundle(output_dir: Path) -> None:
-    """Rewrite the run-dependent parts of a Pagefind bundle in a canonical form.
-
-    * each ``filter/*.pf_filter`` (``[name, [[value, [page, …]], …]]``): values sorted;
-    * the ``pagefind.<hash>.pf_meta`` filter list (``[[name, chunk-hash], …]``): sorted by name;
-    * every rewritten file is named ``<language>_<sha256 of its CBOR>`` (Pagefind's own names are
-      content hashes too, so names stay unique) and ``pagefind-entry.json`` points at the
-      rewritten meta file.
-
-    Everything else (word index, fragments, scripts, WASM) is already deterministic and is left
-    untouched. Gzip is written with a zero timestamp. Search results do not change: Pagefind
-    reads these lists as maps.
-    """
-    entry_file = output_dir / "pagefind-entry.json"
-    entry = json.loads(entry_file.read_text(encoding="utf-8"))
-    languages: dict[str, dict[str, Any]] = entry["languages"]
-    filter_dir = output_dir / "filter"
-    for language, info in sorted(languages.items()):
-        meta_file = output_dir / f"pagefind.{info['hash']}.pf_meta"
-        meta = _read_chunk(meta_file)
-        filter_list = _meta_filter_list(meta, meta_file)
-        renamed: list[list[Any]] = []
-        for name, chunk_hash in sorted(filter_list, key=lambda pair: str(pair[0])):
-            chunk_file = filter_dir / f"{chunk_hash}.pf_filter"
-            chunk_name, chunk_values = _read_chunk(chunk_file)
-            chunk = [chunk_name, sorted(chunk_values, key=lambda pair: str(pair[0]))]
-            new_hash = _content_name(language, chunk, 7)
-            chunk_file.unlink()
-            _write_chunk(filter_dir / f"{new_hash}.pf_filter", chunk)
-            renamed.append([name, new_hash])
-        meta[_META_FILTERS] = renamed
-        new_meta_hash = _content_name(language, meta, 10)
-        meta_file.unlink()
-        _write_chunk(output_dir / f"pagefind.{new_meta_hash}.pf_meta", meta)
-        info["hash"] = new_meta_hash
-    entry_file.write_text(
-        json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
-    )
-
-
-#: Position of the filter list in a ``.pf_meta`` record ``[version, pages, index chunks,
-#: filters, sorts, meta fields]`` (Pagefind 1.5's MetaIndex).
-_META_FILTERS = 3
-
-
-def _meta_filter_list(meta: Any, meta_file: Path) -> list[list[Any]]:
-    if not (isinstance(meta, list) and len(meta) > _META_FILTERS):
-        raise SearchIndexError(f"{meta_file}: susunan berkas meta Pagefind tidak dikenal")
-    filters = meta[_META_FILTERS]
-    if not all(isinstance(pair, list) and len(pair) == 2 for pair in filters):
-        raise SearchIndexError(f"{meta_file}: daftar filter Pagefind tidak dikenal")
-    return list(filters)
-
-
-def _read_chunk(path: Path) -> Any:
-    import gzip
-
-    data = gzip.decompress(path.read_bytes())
-    if not data.startswith(_CHUNK_MARKER):
-        raise SearchIndexError(f"{path}: bukan berkas indeks Pagefind")
-    item, end = _read_cbor(data, len(_CHUNK_MARKER))
-    if end != len(data):
-        raise SearchIndexError(f"{path}: berkas indeks Pagefind tidak dikenal")
-    return item
-
-
-def _write_chunk(path: Path, item: Any) -> None:
-    import gzip
-
-    path.write_bytes(gzip.compress(_CHUNK_MARKER + _write_cbor(item), 9, mtime=0))
-
-
-def _content_name(language: str, item: Any, length: int) -> str:
-    import hashlib
-
-    return f"{language}_{hashlib.sha256(_write_cbor(item)).hexdigest()[:length]}"
-
-
-def _write_cbor(item: Any) -> bytes:
-    """Encode the CBOR subset Pagefind's index uses (shortest forms, as Pagefind writes them)."""
-    if isinstance(item, bool) or item is None:
-        raise SearchIndexError(f"CBOR tidak didukung: {item!r}")
-    if isinstance(item, int):
-        return _cbor_head(0, item) if item >= 0 else _cbor_head(1, -1 - item)
-    if isinstance(item, str):
-        raw = item.encode("utf-8")
-        return _cbor_head(3, len(raw)) + raw
-    if isinstance(item, bytes):
-        return _cbor_head(2, len(item)) + item
-    if isinstance(item, list):
-        return _cbor_head(4, len(item)) + b"".join(_write_cbor(part) for part in item)
-    if isinstance(item, dict):
-        return _cbor_head(5, len(item)) + b"".join(
-            _write_cbor(key) + _write_cbor(value) for key, value in item.items()
-        )
-    raise SearchIndexError(f"CBOR tidak didukung: {type(item).__name__}")
-
-
-def _cbor_head(major: int, argument: int) -> bytes:
-    if argument < 24:
-        return bytes([major << 5 | argument])
-    for info, width in ((24, 1), (25, 2), (26, 4), (27, 8)):
-        if argument < 1 << (8 * width):
-            return bytes([major << 5 | info]) + argument.to_bytes(width, "big")
-    raise SearchIndexError(f"CBOR: bilangan terlalu besar ({argument})")
-
-
-def indexed_filter_values(site_dir: Path) -> dict[str, tuple[str, ...]]:
-    """Filter name -> sorted values recorded in the written index (for tests and diagnostics).
-
-    Reads Pagefind's filter chunks (gzip, then ``pagefind_dcd`` + CBOR ``[name, [[value,
-    [page…]]…]]``) with a small CBOR reader, so the check needs neither a browser nor a
-    CBOR package.
-    """
-    values: dict[str, tuple[str, ...]] = {}
-    for chunk in sorted((site_dir / PAGEFIND_DIR / "filter").glob("*.pf_filter")):
-        name, entries = _read_chunk(chunk)
-        values[str(name)] = tuple(sorted(str(entry[0]) for entry in entries))
-    return dict(sorted(values.items()))
-
-
-def _read_cbor(data: bytes, offset: int) -> tuple[Any, int]:
-    """Decode one CBOR item (unsigned ints, text, bytes, arrays, maps) starting at ``offset``."""
-    initial = data[offset]
-    major, info = initial >> 5, initial & 0x1F
-    offset += 1
-    if info < 24:
-        argument = info
-    elif info in (24, 25, 26, 27):
-        width = 1 << (info - 24)
-        argument = int.from_bytes(data[offset : offset + width], "big")
-        offset += width
-    else:
-        raise SearchIndexError(f"CBOR tidak didukung (byte awal {initial:#x})")
-    if major == 0:
-        return argument, offset
-    if major == 1:
-        return -1 - argument, offset
-    if major in (2, 3):
-        raw = data[offset : offset + argument]
-        return (raw.decode("utf-8") if major == 3 else raw), offset + argument
-    if major == 4:
-        items: list[Any] = []
-        for _ in range(argument):
-            item, offset = _read_cbor(data, offset)
-            items.append(item)
-        return items, offset
-    if major == 5:
-        mapping: dict[Any, Any] = {}
-        for _ in range(argument):
-            key, offset = _read_cbor(data, offset)
-            mapping[key], offset = _read_cbor(data, offset)
-        return mapping, offset
-    raise SearchIndexError(f"CBOR tidak didukung (jenis {major})")

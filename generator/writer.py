@@ -42,9 +42,6 @@ from pathlib import Path, PurePosixPath
 from .cache import place_file
 from .diagnostics import PortalError
 
-#: The Pagefind bundle is kept or replaced as a whole (its key is in :class:`FolderRecord`).
-SEARCH_FOLDER = "pagefind"
-
 
 class OutputError(PortalError):
     """A stage tried to write where it must not (outside the output, twice, through a link)."""
@@ -66,10 +63,8 @@ class FolderRecord:
     only while the folder is still the same one (inode and modification time)."""
 
     identity: list[int] = field(default_factory=list)
-    #: Site-relative path of every file outside ``pagefind/`` → fingerprint of its content.
+    #: Site-relative path of every file → fingerprint of its content.
     files: dict[str, str] = field(default_factory=dict)
-    #: Key of the search bundle in ``pagefind/`` ("" for none).
-    search: str = ""
 
     def matches(self, folder: Path) -> bool:
         return bool(self.identity) and self.identity == folder_identity(folder)
@@ -103,7 +98,7 @@ class PublishedRecord:
         path.parent.mkdir(parents=True, exist_ok=True)
         temp = path.with_name(f".{path.name}.{os.getpid()}")
         data = {
-            name: {"identity": rec.identity, "files": rec.files, "search": rec.search}
+            name: {"identity": rec.identity, "files": rec.files}
             for name, rec in (("site", self.site), ("spare", self.spare))
         }
         temp.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
@@ -183,7 +178,7 @@ class AtomicBuild:
 
         ``reused`` names the cache entry of every output not written into the staging folder;
         ``known`` gives fingerprints (cache keys) for staging files that have one, every other
-        staging file is fingerprinted by its bytes. ``pagefind/`` is left to the search stage.
+        staging file is fingerprinted by its bytes.
         ``before_spare_change`` is called before the spare's first change (to mark it unusable).
         """
         staged = self._staged_fingerprints(known)
@@ -195,7 +190,6 @@ class AtomicBuild:
         new = FolderRecord(files=dict(sorted(files.items())))
         spare = self.spare_dir
         if record.spare.matches(spare) and spare.is_dir():
-            new.search = record.spare.search
             before_spare_change()
             replaced, removed = self._update(spare, record.spare.files, files, reused)
             return PreparedFolder(spare, new, True, replaced, removed)
@@ -208,10 +202,8 @@ class AtomicBuild:
     def _staged_fingerprints(self, known: Mapping[str, str]) -> dict[str, str]:
         found: dict[str, str] = {}
         root = self.temp_dir
-        for directory, folders, names in os.walk(root):
+        for directory, _folders, names in os.walk(root):
             rel_dir = os.path.relpath(directory, root)
-            if rel_dir == "." and SEARCH_FOLDER in folders:
-                folders.remove(SEARCH_FOLDER)
             for name in names:
                 rel = name if rel_dir == "." else f"{rel_dir}/{name}".replace(os.sep, "/")
                 found[rel] = known.get(rel) or file_fingerprint(Path(directory, name))
@@ -267,7 +259,6 @@ class AtomicBuild:
         spare_record = FolderRecord(
             identity=folder_identity(self.spare_dir) if spare_record.identity else [],
             files=spare_record.files,
-            search=spare_record.search,
         )
         return PublishedRecord(site=published, spare=spare_record)
 

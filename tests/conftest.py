@@ -116,7 +116,7 @@ class PortalRepo:
         defaults of the ``portal`` plugin block; ``extra`` is appended at top level."""
         options = {
             "build_time": '"2026-11-01T00:00:00+00:00"',
-            "search": "false",
+            "search": "true",
         }
         for line in extra_plugin_options.splitlines():
             if line.strip():

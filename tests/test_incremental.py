@@ -27,6 +27,14 @@ from mkdocs.exceptions import Abort
 from generator import pipeline
 from generator.plugin import PortalPlugin
 from generator.render_pool import Progress, run_tasks
+from generator.search import (
+    INDEX_DIR,
+    SearchRecord,
+    build_index,
+    document_id,
+    fragment_path,
+    record_from_html,
+)
 
 LOGO = REPO / "generator" / "theme" / "assets" / "logo.png"
 CACHE = Path(".cache") / "portal"
@@ -56,10 +64,36 @@ def changed(before: dict[str, str], after: dict[str, str]) -> set[str]:
     return {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
 
 
+def search_records(site: Path) -> list[SearchRecord]:
+    """The search record of every indexed page of a built site, read from its HTML."""
+    records = []
+    for path in sorted(site.rglob("*.html")):
+        url = path.relative_to(site).as_posix().removesuffix("index.html")
+        if (record := record_from_html(url, path.read_bytes())) is not None:
+            records.append(record)
+    return records
+
+
+def index_changes(before: list[SearchRecord], after: list[SearchRecord]) -> set[str]:
+    """The search index files that must change when the indexed pages' records go from
+    ``before`` to ``after``: those that differ between the two indexes built from nothing."""
+    old, new = build_index(before), build_index(after)
+    return {f"{INDEX_DIR}/{p}" for p in old.keys() | new.keys() if old.get(p) != new.get(p)}
+
+
+def split_index(paths: set[str]) -> tuple[set[str], set[str]]:
+    """(outputs outside the search index, search index files)."""
+    index = {path for path in paths if path.startswith(f"{INDEX_DIR}/")}
+    return paths - index, index
+
+
 def files_showing(site: Path, text: str, ignore: str | None = None) -> set[str]:
-    """Output files whose bytes contain ``text`` (not counting occurrences inside ``ignore``)."""
+    """Output files whose bytes contain ``text`` (not counting occurrences inside ``ignore``);
+    the search index is checked on its own (:func:`index_changes`)."""
     found = set()
     for path in sorted(site.rglob("*")):
+        if path.relative_to(site).as_posix().startswith(f"{INDEX_DIR}/"):
+            continue
         if not path.is_file() or path.suffix not in (".html", ".xml", ".atom", ".json", ".opml"):
             continue
         data = path.read_text(encoding="utf-8")
@@ -282,10 +316,10 @@ def test_the_spare_folder_is_brought_up_to_date_with_only_what_changed(
     assert (repo.root / ".site.spare").is_dir()
 
 
-def test_switching_search_off_leaves_no_search_bundle_in_the_spare(
+def test_switching_search_off_leaves_no_search_index_in_the_spare(
     tmp_path: Path, parallel: None, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """The spare still holds the Pagefind bundle of a build with search on; a build with
+    """The spare still holds the search index of a build with search on; a build with
     search off must not publish it."""
     repo = write_portal(tmp_path / "repo")
     repo.write_config(extra_plugin_options="page_size: 2\nsearch: true")
@@ -293,12 +327,13 @@ def test_switching_search_off_leaves_no_search_bundle_in_the_spare(
     release = repo.root / "content/kota-bandung/2024/2024-05-18-rapat-koordinasi.md"
     release.write_text(release.read_text(encoding="utf-8") + "\nSatu.\n", encoding="utf-8")
     build_site(repo.root)
-    assert (site / "pagefind").is_dir() and (repo.root / ".site.spare" / "pagefind").is_dir()
+    index = "cari/indeks/meta.json"
+    assert (site / index).is_file() and (repo.root / ".site.spare" / index).is_file()
     repo.write_config(extra_plugin_options="page_size: 2\nsearch: false")
     with caplog.at_level(logging.INFO):
         build_site(repo.root)
     assert spare_updates(caplog)  # the spare (with its bundle) was the folder brought up to date
-    assert not (site / "pagefind").exists()
+    assert not (site / "cari/indeks").exists()
     assert tree_digest(site) == fresh_build(repo, tmp_path / "fresh")
 
 
@@ -377,6 +412,7 @@ def test_editing_a_body_changes_only_its_page_and_the_feeds_that_carry_it(
         for path in files_showing(site, f"https://portal.test/{url}")
         if path.startswith("feeds/")
     }
+    records = search_records(site)
     source = repo.root / "content" / "kota-bandung" / "2024" / "2024-06-06-rilis-nomor-5.md"
     source.write_text(
         source.read_text(encoding="utf-8") + "\nParagraf tambahan hasil suntingan.\n",
@@ -386,7 +422,13 @@ def test_editing_a_body_changes_only_its_page_and_the_feeds_that_carry_it(
         build_site(repo.root)
     after = tree_digest(site)
     assert feeds_with_it  # region, roll-up, national, category and type feeds
-    assert changed(before, after) == {f"{url}index.html", *feeds_with_it}
+    outputs, index = split_index(changed(before, after))
+    assert outputs == {f"{url}index.html", *feeds_with_it}
+    # The index: the release's own result, and the lists and dictionary entries of its four
+    # new words ("paragraf", "tambah", "hasil", "sunting") in its year; nothing else.
+    assert index == index_changes(records, search_records(site))
+    assert f"{INDEX_DIR}/{fragment_path(document_id(url))}" in index
+    assert 3 <= len(index) <= 1 + 2 * 4
     assert "Paragraf tambahan" in (site / url / "index.html").read_text(encoding="utf-8")
     # Only pages whose inputs name this release are rendered again (page, neighbours, related,
     # the listing pages it is on), not the whole site.
@@ -399,6 +441,7 @@ def test_retitling_a_release_changes_exactly_the_outputs_that_show_its_title(
     repo, site, before = built
     old_title = "Pelatihan UMKM Digital Nomor 14"
     expected = files_showing(site, old_title)
+    records = search_records(site)
     source = next((repo.root / "content").rglob("*-rilis-nomor-14.md"))
     source.write_text(
         source.read_text(encoding="utf-8").replace(old_title, "Pelatihan UMKM Daring Nomor 14"),
@@ -408,7 +451,9 @@ def test_retitling_a_release_changes_exactly_the_outputs_that_show_its_title(
     after = tree_digest(site)
     # The release page, its neighbours, related pages, listings, feeds: all that showed it.
     assert len(expected) > 5
-    assert changed(before, after) == expected
+    outputs, index = split_index(changed(before, after))
+    assert outputs == expected
+    assert index == index_changes(records, search_records(site)) != set()
 
 
 def test_renaming_a_region_changes_exactly_the_outputs_that_show_its_name(
@@ -417,6 +462,7 @@ def test_renaming_a_region_changes_exactly_the_outputs_that_show_its_name(
     repo, site, before = built
     office = "Dinas Komunikasi dan Informatika Kota Makassar"  # unchanged, contains the name
     expected = files_showing(site, "Kota Makassar", ignore=office)
+    records = search_records(site)
     registry = repo.root / "regions" / "kota-makassar.yml"
     registry.write_text(
         registry.read_text(encoding="utf-8").replace(
@@ -427,8 +473,12 @@ def test_renaming_a_region_changes_exactly_the_outputs_that_show_its_name(
     build_site(repo.root)
     after = tree_digest(site)
     assert len(expected) > 10
-    assert changed(before, after) == expected
+    outputs, index = split_index(changed(before, after))
+    assert outputs == expected
     assert len(expected) < len(before) / 2  # most of the site does not show the name
+    # Its releases are found under the new name: new filter lists, new words ("raya").
+    assert index == index_changes(records, search_records(site))
+    assert f"{INDEX_DIR}/meta.json" in index
 
 
 def test_relabelling_a_category_changes_exactly_the_outputs_that_show_its_label(
@@ -436,6 +486,7 @@ def test_relabelling_a_category_changes_exactly_the_outputs_that_show_its_label(
 ) -> None:
     repo, site, before = built
     expected = files_showing(site, "Kebencanaan")
+    records = search_records(site)
     categories = repo.root / "content" / "categories.yml"
     categories.write_text(
         categories.read_text(encoding="utf-8").replace(
@@ -446,7 +497,10 @@ def test_relabelling_a_category_changes_exactly_the_outputs_that_show_its_label(
     build_site(repo.root)
     after = tree_digest(site)
     assert len(expected) > 10
-    assert changed(before, after) == expected
+    outputs, index = split_index(changed(before, after))
+    assert outputs == expected
+    assert index == index_changes(records, search_records(site))
+    assert f"{INDEX_DIR}/meta.json" in index  # the filter value's label
 
 
 def test_changing_the_theme_palette_changes_every_page_and_nothing_else(
@@ -470,8 +524,8 @@ def test_changing_the_theme_palette_changes_every_page_and_nothing_else(
 def test_search_index_is_reused_when_no_page_changed(
     tmp_path: Path, parallel: None, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """Only the feeds change (fewer items per feed): Pagefind is not run again, and the
-    reused bundle equals the one a fresh Pagefind run writes."""
+    """Only the feeds change (fewer items per feed): no page is read again for the search
+    index, no index file changes, and the index equals one built from nothing."""
     repo = write_portal(tmp_path / "repo")
     repo.write_config(extra_plugin_options="page_size: 2\nsearch: true")
     site = build_site(repo.root)
@@ -480,7 +534,7 @@ def test_search_index_is_reused_when_no_page_changed(
     with caplog.at_level(logging.INFO):
         build_site(repo.root)
     after = tree_digest(site)
-    assert any("indeks lama dipakai" in r.getMessage() for r in caplog.records)
+    assert any("0 dibaca ulang, 0 berkas diperbarui" in r.getMessage() for r in caplog.records)
     assert {path for path in changed(before, after) if not path.startswith("feeds/")} == set()
     shutil.rmtree(repo.root / CACHE)
     assert tree_digest(build_site(repo.root)) == after

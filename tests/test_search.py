@@ -1,21 +1,38 @@
-"""Pagefind index of the built site (real Pagefind runs) and the search markup in a real build."""
+"""The portal's search index: words, records made from pages, the index files, incremental
+updates equal to a build from nothing, and the index of a real portal build."""
 
 from __future__ import annotations
 
 import json
+import random
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 from browser_helpers import CONTRACT_RELEASES, mkdocs_build, write_contract_project
-from conftest import PortalRepo, make_settings
+from conftest import PortalRepo
 
-from generator import search
-from generator.search import SearchIndexError, index_site, indexed_filter_values
+from generator.search import (
+    INDEX_DIR,
+    OWN_FILE_THRESHOLD,
+    SearchIndexError,
+    SearchRecord,
+    build_index,
+    document_id,
+    fragment_path,
+    index_site,
+    postings_path,
+    record_from_html,
+    slug,
+    terms_of,
+    time_key,
+    update_index,
+)
 
 RELEASE_PAGE = """\
 <!doctype html>
-<html lang="id"><head><meta charset="utf-8"><title>{title}</title></head>
+<html lang="id"><head><meta charset="utf-8"><title>{title} - Portal</title></head>
 <body>
 <nav>Menu navigasi beranda wilayah arsip</nav>
 <article data-pagefind-body>
@@ -24,310 +41,266 @@ RELEASE_PAGE = """\
 <span data-pagefind-filter="wilayah">{wilayah}</span>
 <span data-pagefind-filter="provinsi">{provinsi}</span>
 <span data-pagefind-filter="kategori">{kategori}</span>
-<span data-pagefind-filter="jenis">Siaran Pers</span>
+<span data-pagefind-filter="jenis">Berita</span>
 <span data-pagefind-filter="tahun">{iso_date:.4}</span>
 <span data-pagefind-sort="tanggal">{iso_date}</span>
 <span data-pagefind-meta="wilayah">{wilayah}</span>
 <span data-pagefind-meta="tanggal">{local_date}</span>
 </div>
+<p class="meta" data-pagefind-ignore>Bagikan tautan rahasia</p>
 <p>{body}</p>
 </article>
+<footer>Hak cipta pemerintah</footer>
 </body></html>
 """
 
-UNINDEXED_PAGE = """\
-<!doctype html>
-<html lang="id"><head><meta charset="utf-8"><title>{title}</title></head>
-<body><article><h1>{title}</h1><p>{body}</p></article></body></html>
-"""
 
-
-def write_small_site(site: Path) -> None:
-    """Two release pages, a listing page and a withdrawn release (neither of the last indexed)."""
-    pages = {
-        "kota-bandung/2024/2024-05-18-jalan/index.html": RELEASE_PAGE.format(
-            title="Pembangunan Jalan Lingkungan",
-            wilayah="Kota Bandung",
-            provinsi="Jawa Barat",
-            kategori="Infrastruktur",
-            iso_date="2024-05-18T16:30:00+07:00",
-            local_date="Sabtu, 18 Mei 2024 16.30 WIB",
-            body="Pemerintah mempercepat pembangunan jalan lingkungan.",
-        ),
-        "kota-jayapura/2023/2023-01-02-vaksin/index.html": RELEASE_PAGE.format(
-            title="Vaksinasi Anak",
-            wilayah="Kota Jayapura",
-            provinsi="Papua",
-            kategori="Kesehatan",
-            iso_date="2023-01-02T09:00:00+09:00",
-            local_date="Senin, 2 Januari 2023 09.00 WIT",
-            body="Dinas kesehatan memvaksinasi anak sekolah.",
-        ),
-        "arsip/index.html": UNINDEXED_PAGE.format(title="Arsip", body="Daftar rilis pembangunan."),
-        "kota-bandung/2022/2022-01-01-ditarik/index.html": UNINDEXED_PAGE.format(
-            title="Rilis Ditarik", body="Rilis ini ditarik oleh penerbitnya."
-        ),
+def release_page(**fields: str) -> str:
+    values = {
+        "title": "Pembangunan Jalan Lingkungan",
+        "wilayah": "Kota Bandung",
+        "provinsi": "Jawa Barat",
+        "kategori": "Infrastruktur",
+        "iso_date": "2024-05-18T09:30:00Z",
+        "local_date": "Sabtu, 18 Mei 2024 16.30 WIB",
+        "body": "Pemerintah mempercepat pembangunan jalan lingkungan.",
     }
-    for relative, html in pages.items():
-        path = site / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(html, encoding="utf-8")
+    values.update(fields)
+    return RELEASE_PAGE.format(**values)
 
 
-@pytest.fixture
-def small_site(tmp_path: Path) -> Path:
-    site = tmp_path / "site"
-    write_small_site(site)
-    return site
+def make_record(url: str, **fields: str) -> SearchRecord:
+    record = record_from_html(url, release_page(**fields))
+    assert record is not None
+    return record
 
 
-def test_index_site_writes_an_indonesian_index_of_contract_pages(
-    small_site: Path, tmp_path: Path
-) -> None:
-    report = index_site(small_site, make_settings(tmp_path))
-
-    bundle = small_site / "pagefind"
-    for name in ("pagefind-entry.json", "pagefind.js", "pagefind-ui.js", "pagefind-ui.css"):
-        assert (bundle / name).is_file(), name
-    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
-    # One forced Indonesian index, with Pagefind's Indonesian stemmer (wasm.id).
-    assert list(entry["languages"]) == ["id"]
-    assert (bundle / "wasm.id.pagefind").is_file()
-    # Only the two data-pagefind-body pages: the listing and the withdrawn release are not.
-    assert entry["languages"]["id"]["page_count"] == 2
-    assert report.pages_indexed == 2
-    assert len(list((bundle / "fragment").glob("*.pf_fragment"))) == 2
-    assert not (bundle / "playground").exists()
-
-    files = [path for path in bundle.rglob("*") if path.is_file()]
-    assert report.file_count == len(files)
-    assert report.index_bytes == sum(path.stat().st_size for path in files)
-    assert report.elapsed_seconds > 0
+# --- words ---------------------------------------------------------------------------------------
 
 
-def test_index_site_records_every_contract_filter(small_site: Path, tmp_path: Path) -> None:
-    index_site(small_site, make_settings(tmp_path))
-
-    assert indexed_filter_values(small_site) == {
-        "jenis": ("Siaran Pers",),
-        "kategori": ("Infrastruktur", "Kesehatan"),
-        "provinsi": ("Jawa Barat", "Papua"),
-        "tahun": ("2023", "2024"),
-        "wilayah": ("Kota Bandung", "Kota Jayapura"),
-    }
-    assert set(indexed_filter_values(small_site)) == set(search.FILTER_NAMES)
+def test_word_forms_share_a_stem() -> None:
+    assert terms_of("membangun pembangunan dibangun") == ["bangun"] * 3
+    assert terms_of("kesehatan sehat") == ["sehat", "sehat"]
 
 
-def test_index_site_records_sort_key_and_metadata(small_site: Path, tmp_path: Path) -> None:
-    index_site(small_site, make_settings(tmp_path))
+def test_terms_fold_case_and_accents_and_drop_stopwords_and_odd_tokens() -> None:
+    assert terms_of("CAFÉ Ｒｐ5") == ["cafe", "rp5"]
+    assert terms_of("yang dan di untuk") == []
+    assert terms_of("a " + "x" * 41 + " jalan-jalan") == ["jalan", "jalan"]
 
-    import gzip
 
-    (meta_file,) = (small_site / "pagefind").glob("pagefind.*.pf_meta")
-    meta = gzip.decompress(meta_file.read_bytes())
-    assert search.SORT_NAME.encode() in meta
-    fragments = b"".join(
-        gzip.decompress(path.read_bytes())
-        for path in sorted((small_site / "pagefind" / "fragment").glob("*.pf_fragment"))
+def test_slug_and_postings_path() -> None:
+    assert slug("Jawa Barat") == "jawa-barat"
+    assert slug("Nusa Tenggara Timur (NTT)") == "nusa-tenggara-timur-ntt"
+    assert re.fullmatch(r"x[0-9a-f]{8}", slug("—"))
+    assert postings_path(2024, "bangun", OWN_FILE_THRESHOLD) == "kata/2024/bangun.txt"
+    assert postings_path(2024, "bangun", OWN_FILE_THRESHOLD - 1) == "kata/2024/ban.json"
+    assert postings_path(2024, "ré", 500) == "kata/2024/_.json"
+
+
+def test_time_keys_sort_newest_first() -> None:
+    keys = [
+        time_key(2024, "2024-12-31T16:59:00Z"),
+        time_key(2024, "2024-05-18T09:30:00Z"),
+        time_key(2024, "2024-01-01T00:00:00+07:00"),
+    ]
+    assert keys == sorted(keys)
+    assert time_key(0, "") == "0000" < keys[0]
+
+
+def test_document_ids_are_stable_and_filename_safe() -> None:
+    assert document_id("kota-bandung/") == document_id("kota-bandung/")
+    assert re.fullmatch(r"[0-9a-v]{10}", document_id("kota-bandung/"))
+    assert document_id("a/") != document_id("b/")
+
+
+# --- records -------------------------------------------------------------------------------------
+
+
+def test_record_reads_the_contract_and_only_the_indexed_text() -> None:
+    record = make_record("kota-bandung/2024/jalan/")
+    assert record.year == 2024
+    assert record.filters == (
+        ("jenis", "Berita"),
+        ("kategori", "Infrastruktur"),
+        ("provinsi", "Jawa Barat"),
+        ("wilayah", "Kota Bandung"),
     )
-    assert b"Senin, 2 Januari 2023 09.00 WIT" in fragments
-    assert b"Kota Jayapura" in fragments
-    # The navigation outside data-pagefind-body is not part of any record.
-    assert b"Menu navigasi" not in fragments
-
-
-def test_index_site_replaces_a_previous_index(small_site: Path, tmp_path: Path) -> None:
-    stale = small_site / "pagefind" / "fragment" / "stale.pf_fragment"
-    stale.parent.mkdir(parents=True)
-    stale.write_bytes(b"old")
-
-    index_site(small_site, make_settings(tmp_path))
-
-    assert not stale.exists()
-    assert (small_site / "pagefind" / "pagefind-entry.json").is_file()
-
-
-def bundle_bytes(site: Path) -> dict[str, bytes]:
-    bundle = site / "pagefind"
-    return {
-        path.relative_to(bundle).as_posix(): path.read_bytes()
-        for path in sorted(bundle.rglob("*"))
-        if path.is_file()
+    fragment = json.loads(record.fragment)
+    assert fragment == {
+        "url": "kota-bandung/2024/jalan/",
+        "judul": "Pembangunan Jalan Lingkungan",
+        "wilayah": "Kota Bandung",
+        "tanggal": "Sabtu, 18 Mei 2024 16.30 WIB",
+        "jenis": "Berita",
+        "isi": "Pemerintah mempercepat pembangunan jalan lingkungan.",
     }
+    stems = dict(record.weights)
+    # Navigation, footer, ignored and hidden parts are not indexed; the region's name is.
+    assert "navigasi" not in stems and "cipta" not in stems and "rahasia" not in stems
+    assert "bandung" in stems
+    # Title words weigh more than body words; every weight fits one character.
+    assert stems["bangun"] > stems["perintah"]
+    assert all(1 <= weight <= 31 for weight in stems.values())
 
 
-def test_bundle_is_byte_identical_across_runs(small_site: Path, tmp_path: Path) -> None:
-    """Pagefind alone varies filter order between runs (Pagefind/pagefind#638); the
-    canonicalized bundle does not."""
-    index_site(small_site, make_settings(tmp_path))
-    first = bundle_bytes(small_site)
-    for _ in range(3):
-        index_site(small_site, make_settings(tmp_path))
-        assert bundle_bytes(small_site) == first
+def test_inline_elements_do_not_split_words_and_blocks_do() -> None:
+    record = make_record("x/", body="<b>Ke</b>menterian</p><p>jalan<br>raya")
+    assert json.loads(record.fragment)["isi"] == "Kementerian jalan raya"
+    assert "menteri" in dict(record.weights)
 
 
-def test_canonical_chunks_are_sorted_and_named_by_content(small_site: Path, tmp_path: Path) -> None:
-    import hashlib
-
-    index_site(small_site, make_settings(tmp_path))
-    bundle = small_site / "pagefind"
-    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
-    meta_file = bundle / f"pagefind.{entry['languages']['id']['hash']}.pf_meta"
-    assert [path.name for path in bundle.glob("*.pf_meta")] == [meta_file.name]
-
-    meta = search._read_chunk(meta_file)
-    filter_list = meta[search._META_FILTERS]
-    assert [name for name, _ in filter_list] == sorted(search.FILTER_NAMES)
-    for _, chunk_hash in filter_list:
-        chunk_file = bundle / "filter" / f"{chunk_hash}.pf_filter"
-        name, values = search._read_chunk(chunk_file)
-        assert [value for value, _ in values] == sorted(value for value, _ in values)
-        digest = hashlib.sha256(search._write_cbor([name, values])).hexdigest()
-        assert chunk_hash == f"id_{digest[:7]}"
-    assert len(list((bundle / "filter").iterdir())) == len(filter_list)
+def test_pages_without_the_contract_are_not_indexed() -> None:
+    assert record_from_html("arsip/", "<html><body><h1>Arsip</h1></body></html>") is None
 
 
-def test_cbor_writer_reproduces_pagefinds_own_encoding(small_site: Path, tmp_path: Path) -> None:
-    """The word-index chunks are untouched Pagefind output: decoding and re-encoding them must
-    give back the same bytes, so rewritten filter and meta files are encoded the same way."""
-    import gzip
-
-    index_site(small_site, make_settings(tmp_path))
-    chunks = sorted((small_site / "pagefind" / "index").glob("*.pf_index"))
-    assert chunks
-    for chunk in chunks:
-        raw = gzip.decompress(chunk.read_bytes())
-        item, end = search._read_cbor(raw, len(search._CHUNK_MARKER))
-        assert end == len(raw)
-        assert search._write_cbor(item) == raw[len(search._CHUNK_MARKER) :]
-
-
-def test_index_site_rejects_a_missing_site(tmp_path: Path) -> None:
-    with pytest.raises(SearchIndexError, match="tidak ditemukan"):
-        index_site(tmp_path / "tidak-ada", make_settings(tmp_path))
-
-
-def test_pagefind_failure_is_a_portal_error(
-    small_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "tidak-ada" / "pagefind"))
-    with pytest.raises(SearchIndexError, match="Pagefind"):
-        index_site(small_site, make_settings(tmp_path))
-
-
-def test_a_torn_bundle_is_written_again(
-    small_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Pagefind killed before its last write landed left an empty entry file: run it again."""
-    real_write_index = search._write_index
-    runs: list[int] = []
-
-    async def first_run_torn(site_dir: Path, output_dir: Path) -> None:
-        await real_write_index(site_dir, output_dir)  # the real Pagefind
-        runs.append(len(runs))
-        if len(runs) == 1:
-            (output_dir / "pagefind-entry.json").write_bytes(b"")
-
-    monkeypatch.setattr(search, "_write_index", first_run_torn)
-    report = index_site(small_site, make_settings(tmp_path))
-
-    assert len(runs) == 2
-    assert report.pages_indexed == 2
-    entry = json.loads((small_site / "pagefind" / "pagefind-entry.json").read_text("utf-8"))
-    assert entry["languages"]["id"]["page_count"] == 2
-
-
-def test_a_bundle_torn_every_time_is_a_clear_portal_error(
-    small_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    real_write_index = search._write_index
-    runs: list[int] = []
-
-    async def always_torn(site_dir: Path, output_dir: Path) -> None:
-        await real_write_index(site_dir, output_dir)
-        runs.append(len(runs))
-        meta = next(output_dir.glob("pagefind.*.pf_meta"))
-        meta.write_bytes(meta.read_bytes()[:10])  # a gzip stream cut short
-
-    monkeypatch.setattr(search, "_write_index", always_torn)
-    with pytest.raises(SearchIndexError, match=r"tidak lengkap \(pagefind\..*pf_meta kosong"):
-        index_site(small_site, make_settings(tmp_path))
-    assert len(runs) == 2
-
-
-def test_an_empty_file_in_the_bundle_is_incomplete(small_site: Path, tmp_path: Path) -> None:
-    index_site(small_site, make_settings(tmp_path))
-    bundle = small_site / "pagefind"
-    assert search._incomplete_bundle_problem(bundle) == ""
-    fragment = next((bundle / "fragment").glob("*.pf_fragment"))
-    fragment.write_bytes(b"")
-    assert search._incomplete_bundle_problem(bundle) == f"fragment/{fragment.name} kosong"
-
-
-def test_wait_until_files_closed_waits_for_a_pending_write(tmp_path: Path) -> None:
-    """A process holding a bundle file open (as Pagefind's background writer does) is waited for."""
-    import asyncio
-    import subprocess
-    import sys
-
-    bundle = tmp_path / "pagefind"
-    bundle.mkdir()
-    target = bundle / "pagefind-entry.json"
-    writer = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import sys, time\n"
-            "f = open(sys.argv[1], 'w')\n"
-            "print('open', flush=True)\n"
-            "time.sleep(0.5)\n"
-            "f.write('{\"languages\": {}}')\n"
-            "f.close()\n"
-            "time.sleep(30)\n",
-            str(target),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
+def test_undated_pages_go_to_partition_zero() -> None:
+    html = (
+        "<html><body><section data-pagefind-body><h1>Kota Bandung</h1><p>Kontak humas</p>"
+        '<div hidden data-pagefind-ignore><span data-pagefind-filter="jenis">Wilayah</span>'
+        "</div></section></body></html>"
     )
-    try:
-        assert writer.stdout is not None
-        assert writer.stdout.readline() == "open\n"
-        assert search._open_files_under(writer.pid, bundle) == [str(target.resolve())]
-        assert target.read_text() == ""  # what terminating Pagefind now would leave
-
-        asyncio.run(search._wait_until_files_closed(writer.pid, bundle, 20.0))
-
-        assert json.loads(target.read_text()) == {"languages": {}}
-        assert search._open_files_under(writer.pid, bundle) == []
-    finally:
-        writer.kill()
-        writer.wait()
+    record = record_from_html("kota-bandung/", html)
+    assert record is not None
+    assert (record.year, record.time_key, record.filters) == (0, "0000", (("jenis", "Wilayah"),))
 
 
-def test_result_count_reads_pagefind_ui_messages() -> None:
-    assert search._result_count("Ditemukan 12 hasil untuk membangun") == 12
-    assert search._result_count("zzz tidak ditemukan") == 0
+def test_record_round_trips_through_json() -> None:
+    record = make_record("x/")
+    assert SearchRecord.from_json(record.to_json()) == record
 
 
-# --- The search markup in a real Material build ---------------------------------------------
+# --- the index files -------------------------------------------------------------------------
+
+
+def test_index_layout_meta_dictionary_postings_filters_and_fragments() -> None:
+    new = make_record("a/", iso_date="2024-06-01T00:00:00Z", title="Jalan Baru")
+    old = make_record("b/", iso_date="2024-02-01T00:00:00Z", title="Jalan Lama")
+    other_year = make_record("c/", iso_date="2023-02-01T00:00:00Z", provinsi="Papua")
+    files = build_index([old, other_year, new])
+    meta = json.loads(files["meta.json"])
+    assert meta["versi"] == 1 and meta["dokumen"] == 3 and meta["tahun"] == [2024, 2023]
+    provinces = {v["label"]: v["tahun"] for v in meta["saringan"]["provinsi"]}
+    assert provinces == {"Jawa Barat": [2024], "Papua": [2023]}
+    assert [v["label"] for v in meta["saringan"]["tahun"]] == ["2024", "2023"]
+    assert json.loads(files["kamus/ja.json"])["jalan"] == [[2024, 2], [2023, 1]]
+    postings = json.loads(files["kata/2024/jal.json"])["jalan"]
+    assert [postings[i + 4 : i + 14] for i in range(0, len(postings), 15)] == [
+        new.doc_id,
+        old.doc_id,
+    ]
+    assert files["saring/2023/provinsi/papua.txt"].decode()[4:14] == other_year.doc_id
+    assert json.loads(files[fragment_path(new.doc_id)])["judul"] == "Jalan Baru"
+    assert all(not path.startswith("saring/2024/tahun") for path in files)
+
+
+def test_a_common_stem_gets_its_own_file() -> None:
+    records = [make_record(f"r{n}/", body=f"Banjir nomor {n}.") for n in range(OWN_FILE_THRESHOLD)]
+    files = build_index(records)
+    assert len(files["kata/2024/banjir.txt"]) == 15 * OWN_FILE_THRESHOLD
+    assert "banjir" not in json.loads(files.get("kata/2024/ban.json", b"{}"))
+
+
+def test_two_pages_with_one_id_are_refused() -> None:
+    first = make_record("a/")
+    clash = SearchRecord("b/", first.doc_id, 2024, "0000", (), (), "{}")
+    with pytest.raises(SearchIndexError, match="nomor indeks pencarian"):
+        build_index([first, clash])
+
+
+def apply(files: dict[str, bytes], changes: dict[str, bytes | None]) -> dict[str, bytes]:
+    merged = dict(files)
+    for path, data in changes.items():
+        if data is None:
+            del merged[path]
+        else:
+            merged[path] = data
+    return merged
+
+
+def test_random_updates_equal_a_build_from_nothing() -> None:
+    """Forty rounds of edits, additions, removals and moves between years (and a stem crossing
+    the own-file threshold both ways) applied to the previous index files give the same bytes
+    as building the index from the records of that moment."""
+    rng = random.Random(6)
+    words = ["banjir", "jalan", "vaksin", "pasar", "sekolah"]
+    provinces = ["Jawa Barat", "Papua", "Bali"]
+
+    def random_record(url: str) -> SearchRecord:
+        year = rng.choice(["2023", "2024", "2025"])
+        body = " ".join(rng.choice(words) for _ in range(rng.randint(1, 8)))
+        return make_record(
+            url,
+            iso_date=f"{year}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}T0{rng.randint(0, 9)}:00Z",
+            body=body,
+            provinsi=rng.choice(provinces),
+            title=rng.choice(words).title(),
+        )
+
+    current: dict[str, SearchRecord] = {f"r{n}/": random_record(f"r{n}/") for n in range(90)}
+    files = build_index(current.values())
+    own_files = {path for path in files if path.startswith("kata/") and path.endswith(".txt")}
+    moved = 0
+    for _round in range(40):
+        before = dict(current)
+        for _ in range(rng.randint(1, 12)):
+            url = f"r{rng.randint(0, 120)}/"
+            if url in current and rng.random() < 0.4:
+                del current[url]
+            else:
+                current[url] = random_record(url)
+        removed = [r for u, r in before.items() if current.get(u) != r]
+        added = [r for u, r in current.items() if before.get(u) != r]
+        years = {r.year for r in removed} | {r.year for r in added}
+        changes = update_index(
+            files.get,
+            [
+                (y, [r for r in removed if r.year == y], [r for r in added if r.year == y])
+                for y in sorted(years, reverse=True)
+            ],
+        )
+        files = apply(files, changes)
+        assert files == build_index(current.values())
+        now = {path for path in files if path.startswith("kata/") and path.endswith(".txt")}
+        moved += len(now ^ own_files)
+        own_files = now
+    # Stems had files of their own, and moved between their own file and a shared one.
+    assert own_files and moved >= 2
+
+
+def test_removing_every_document_empties_the_index() -> None:
+    record = make_record("a/")
+    files = build_index([record])
+    assert apply(files, update_index(files.get, [(2024, [record], [])])) == {}
+
+
+# --- a real build ------------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
 def contract_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("contract")
     site = mkdocs_build(write_contract_project(root))
-    index_site(site, make_settings(root))
+    index_site(site)
     return site
 
 
-def test_contract_site_ships_pagefind_and_no_lunr_index(contract_site: Path) -> None:
-    assert (contract_site / "pagefind" / "pagefind-entry.json").is_file()
+def test_index_site_indexes_a_plain_material_site_and_ships_no_lunr_index(
+    contract_site: Path,
+) -> None:
+    meta = json.loads((contract_site / INDEX_DIR / "meta.json").read_text(encoding="utf-8"))
+    public = [release for release in CONTRACT_RELEASES if not release.withdrawn]
+    assert meta["dokumen"] == len(public)
     assert not list(contract_site.rglob("search_index.json"))
     assert not (contract_site / "search").exists()
-    # Region and release pages only: one record per non-withdrawn release.
-    entry = json.loads((contract_site / "pagefind" / "pagefind-entry.json").read_text("utf-8"))
-    public = [release for release in CONTRACT_RELEASES if not release.withdrawn]
-    assert entry["languages"]["id"]["page_count"] == len(public)
+    for release in CONTRACT_RELEASES:
+        fragment = contract_site / INDEX_DIR / fragment_path(document_id(release.url))
+        assert fragment.is_file() != release.withdrawn
+
+
+def test_index_site_rejects_a_missing_site(tmp_path: Path) -> None:
+    with pytest.raises(SearchIndexError, match="tidak ditemukan"):
+        index_site(tmp_path / "nowhere")
 
 
 def test_header_box_is_a_labelled_get_form_to_the_search_page(contract_site: Path) -> None:
@@ -346,36 +319,63 @@ def test_header_box_is_a_labelled_get_form_to_the_search_page(contract_site: Pat
     assert 'data-md-component="search"' not in html
 
 
-def test_search_page_loads_pagefind_from_the_site_itself(contract_site: Path) -> None:
+def test_search_page_loads_its_code_from_the_site_itself(contract_site: Path) -> None:
     html = (contract_site / "cari" / "index.html").read_text(encoding="utf-8")
-    assert '<script src="../pagefind/pagefind-ui.js"></script>' in html
-    assert '<link rel="stylesheet" href="../pagefind/pagefind-ui.css">' in html
     assert '<script src="../assets/search.js"></script>' in html
     assert (contract_site / "assets" / "search.js").is_file()
     assert (contract_site / "assets" / "search.css").is_file()
     scripts_and_styles = re.findall(r'(?:src|href)="([^"]+\.(?:js|css))"', html)
     assert scripts_and_styles
     assert not [url for url in scripts_and_styles if re.match(r"(?:https?:)?//", url)]
-    assert 'id="cari"' in html
+    assert "pagefind" not in html
     assert "<noscript>" in html
 
 
-# --- The real portal: PortalRepo built by mkdocs with the portal plugin ------------------------
+def index_tree(site: Path) -> dict[str, bytes]:
+    folder = site / INDEX_DIR
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
 
 
-def test_portal_build_with_search_indexes_releases_and_ships_no_lunr_index(
-    portal_repo: PortalRepo,
-) -> None:
+def test_portal_build_indexes_releases_regions_and_offices(portal_repo: PortalRepo) -> None:
     portal_repo.write_release(
         body="Pemerintah mempercepat pembangunan jalan lingkungan di tiga kecamatan.\n"
     )
     portal_repo.write_config(extra_plugin_options="search: true")
     site = mkdocs_build(portal_repo.root / "mkdocs.yml")
-
+    files = index_tree(site)
+    meta = json.loads(files["meta.json"])
+    kinds = {value["label"] for value in meta["saringan"]["jenis"]}
+    assert {"Wilayah", "Kantor"} <= kinds
+    assert "Kota Bandung" in {value["label"] for value in meta["saringan"]["wilayah"]}
+    assert "2024" in {value["label"] for value in meta["saringan"]["tahun"]}
+    assert 2024 in json.loads(files["kamus/ba.json"])["bangun"][0]
     assert not list(site.rglob("search_index.json"))
-    assert (site / "pagefind" / "pagefind-entry.json").is_file()
-    filters = indexed_filter_values(site)
-    assert "Kota Bandung" in filters["wilayah"]
-    assert "Jawa Barat" in filters["provinsi"]
-    assert "2024" in filters["tahun"]
-    assert (site / "cari" / "index.html").is_file()
+    # The same index as one built from the finished pages by index_site.
+    copy = site.parent / "copy"
+    shutil.copytree(site, copy)
+    index_site(copy)
+    assert index_tree(copy) == files
+
+
+def test_a_lost_search_cache_rebuilds_the_same_index(portal_repo: PortalRepo) -> None:
+    portal_repo.write_release(body="Pembangunan jalan lingkungan.\n")
+    portal_repo.write_config(extra_plugin_options="search: true")
+    site = mkdocs_build(portal_repo.root / "mkdocs.yml")
+    before = index_tree(site)
+    shutil.rmtree(portal_repo.root / ".cache" / "portal" / "search" / "files")
+    portal_repo.write_release(
+        date="2024-06-01 10:00",
+        slug="pasar",
+        title='"Revitalisasi Pasar"',
+        body="Pasar rakyat dibuka.\n",
+    )
+    site = mkdocs_build(portal_repo.root / "mkdocs.yml")
+    after = index_tree(site)
+    assert "pasar" in json.loads(after["kamus/pa.json"])
+    assert set(before) - set(after) <= {path for path in before if path.startswith("kata/")}
+    shutil.rmtree(portal_repo.root / ".cache")
+    assert index_tree(mkdocs_build(portal_repo.root / "mkdocs.yml")) == after
