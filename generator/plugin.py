@@ -694,7 +694,13 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         """Update the search index with the indexed pages that changed since the previous
         build, and place every index file (:mod:`generator.search`)."""
         assert self.settings is not None
-        from .search import INDEX_DIR, SearchIndexError, iter_batches, update_index
+        from .search import (
+            INDEX_DIR,
+            SearchIndexError,
+            iter_batches,
+            stamped_meta,
+            update_index,
+        )
 
         previous = cache.previous
         candidates = self._search_candidates(site_dir, cache, state)
@@ -746,8 +752,13 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         for path, data in changes.items():
             if data is None:
                 files.pop(path, None)
-            else:
+            elif path != "meta.json":
                 files[path] = cache.keep_search_file(data)
+        meta = changes.get("meta.json")
+        if meta is None and "meta.json" in files and changes:
+            meta = cache.search_file_path(files["meta.json"]).read_bytes()
+        if meta is not None:
+            files["meta.json"] = cache.keep_search_file(stamped_meta(meta, files))
         if "meta.json" not in files and any(entry[1] >= 0 for entry in docs.values()):
             raise SearchIndexError("indeks pencarian tidak lengkap (meta.json tidak ada)")
         state.search_docs = docs
@@ -759,9 +770,13 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         for path, sha256 in state.search_files.items():
             writer.place(f"{INDEX_DIR}/{path}", cache.search_file_path(sha256))
         indexed = sum(1 for entry in docs.values() if entry[1] >= 0)
+        before = previous.search_files
+        updated = sum(
+            1 for path in files.keys() | before.keys() if files.get(path) != before.get(path)
+        )
         log.info(
             f"Indeks pencarian: {indexed} halaman, {len(todo)} dibaca ulang, "
-            f"{len(changes)} berkas diperbarui"
+            f"{updated} berkas diperbarui"
         )
 
     def _search_candidates(
@@ -846,6 +861,8 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
                 record = self._load_record(cache, new[0])
                 if record is not None:
                     added.setdefault(record.year, []).append(record)
+        if not removed and not added:
+            return {}
 
         def read(path: str) -> bytes | None:
             sha256 = files.get(path)

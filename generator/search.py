@@ -141,9 +141,7 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     if not decomposed.isascii():
         # Only the distinct characters are looked up: a page has a few dozen, not thousands.
-        marks = {
-            ord(c): None for c in set(decomposed) if unicodedata.category(c).startswith("M")
-        }
+        marks = {ord(c): None for c in set(decomposed) if unicodedata.category(c).startswith("M")}
         if marks:
             decomposed = decomposed.translate(marks)
     return decomposed.lower()
@@ -430,6 +428,8 @@ class _Index:
         self.changes: dict[str, bytes | None] = {}
         self._kamus: dict[str, dict[str, dict[int, int]]] = {}
         self._groups: dict[str, dict[str, str]] = {}
+        #: The dictionary buckets that exist (listed in meta.json: a query asks for no other).
+        self.buckets: set[str] = set()
         #: Ids removed and added so far (a page can move between partitions).
         self.removed_ids: set[str] = set()
         self.added_urls: dict[str, str] = {}
@@ -462,6 +462,10 @@ class _Index:
                 if any(years.values())
             }
             self.write(f"kamus/{bucket}.json", _dumps(content) if content else None)
+            if content:
+                self.buckets.add(bucket)
+            else:
+                self.buckets.discard(bucket)
         self._kamus.clear()
 
     # Posting lists.
@@ -520,6 +524,7 @@ def update_index(
     raw_meta = index.read("meta.json")
     meta = json.loads(raw_meta) if raw_meta else {}
     counts: dict[int, int] = {int(y): int(n) for y, n in meta.get("jumlah", [])}
+    index.buckets = set(meta.get("kamus", []))
     value_counts: dict[tuple[str, str], dict[int, int]] = {}
     labels: dict[tuple[str, str], str] = {}
     for name, values in meta.get("saringan", {}).items():
@@ -535,7 +540,7 @@ def update_index(
     index.flush_kamus()
     counts = {y: n for y, n in counts.items() if n > 0}
     if counts:
-        index.write("meta.json", _dumps(_meta(counts, value_counts, labels)))
+        index.write("meta.json", _dumps(_meta(counts, value_counts, labels, index.buckets)))
     else:
         index.write("meta.json", None)
     return {path: data for path, data in sorted(index.changes.items()) if read(path) != data}
@@ -614,6 +619,7 @@ def _meta(
     counts: Mapping[int, int],
     value_counts: Mapping[tuple[str, str], Mapping[int, int]],
     labels: Mapping[tuple[str, str], str],
+    buckets: set[str],
 ) -> dict[str, Any]:
     """``meta.json``: what a query needs before its first word (sizes grow with the number
     of partitions and filter values, never with the number of documents)."""
@@ -643,8 +649,22 @@ def _meta(
         "ambang": OWN_FILE_THRESHOLD,
         "tahun": order,
         "jumlah": [[y, counts[y]] for y in order],
+        "kamus": sorted(buckets),
         "saringan": {name: filters.get(name, []) for name in FILTER_NAMES},
     }
+
+
+def stamped_meta(meta: bytes, digests: Mapping[str, str]) -> bytes:
+    """``meta.json`` with ``stempel``: a digest of every other index file (path → sha256).
+    ``search.js`` asks for every other file with ``?v=<stempel>``, so no cache ever mixes
+    files of two builds; it changes exactly when some other index file changes."""
+    content = json.loads(meta)
+    content["stempel"] = sha256(
+        "\n".join(
+            f"{path}={sha}" for path, sha in sorted(digests.items()) if path != "meta.json"
+        ).encode("utf-8")
+    ).hexdigest()[:16]
+    return _dumps(content)
 
 
 def build_index(records: Iterable[SearchRecord]) -> dict[str, bytes]:
@@ -653,8 +673,12 @@ def build_index(records: Iterable[SearchRecord]) -> dict[str, bytes]:
     for record in records:
         by_year[record.year].append(record)
     batches = [(year, (), by_year[year]) for year in sorted(by_year, key=_scan_order)]
-    files = update_index(lambda path: None, batches)
-    return {path: data for path, data in files.items() if data is not None}
+    changes = update_index(lambda path: None, batches)
+    files = {path: data for path, data in changes.items() if data is not None}
+    if "meta.json" in files:
+        digests = {path: sha256(data).hexdigest() for path, data in files.items()}
+        files["meta.json"] = stamped_meta(files["meta.json"], digests)
+    return files
 
 
 def iter_batches(
@@ -787,8 +811,8 @@ def query_cost(
                     page.goto(f"{base_url}/cari/?q={_quote(query)}", timeout=timeout_seconds * 1000)
                     page.wait_for_function(_RESULTS_SHOWN_JS, timeout=timeout_seconds * 1000)
                     page.wait_for_load_state("networkidle", timeout=timeout_seconds * 1000)
-                    message = page.inner_text("#cari-status")
-                    costs.append(_cost(query, _result_count(message), bodies))
+                    count = page.get_attribute(".portal-cari-page", "data-jumlah")
+                    costs.append(_cost(query, int(count or 0), bodies))
                 finally:
                     context.close()
         finally:
@@ -796,18 +820,12 @@ def query_cost(
     return tuple(costs)
 
 
-#: True once the search page announced the outcome ("Ditemukan 3 hasil untuk …" or
-#: "Tidak ada hasil untuk …") in its live region.
+#: True once search.js has drawn the outcome of the search (``data-state="selesai"``;
+#: ``data-jumlah`` is then the number of results).
 _RESULTS_SHOWN_JS = """() => {
-  const status = document.getElementById('cari-status');
-  return !!status && /hasil/i.test(status.textContent);
+  const box = document.querySelector('.portal-cari-page');
+  return !!box && box.dataset.state === 'selesai';
 }"""
-
-
-def _result_count(message: str) -> int:
-    """The count in "Ditemukan 3 hasil untuk …"; 0 for "Tidak ada hasil …"."""
-    match = re.search(r"(\d[\d.]*)\s+hasil", message)
-    return int(match.group(1).replace(".", "")) if match else 0
 
 
 def _cost(query: str, result_count: int, bodies: dict[str, bytes]) -> QueryCost:

@@ -424,11 +424,12 @@ def test_editing_a_body_changes_only_its_page_and_the_feeds_that_carry_it(
     assert feeds_with_it  # region, roll-up, national, category and type feeds
     outputs, index = split_index(changed(before, after))
     assert outputs == {f"{url}index.html", *feeds_with_it}
-    # The index: the release's own result, and the lists and dictionary entries of its four
-    # new words ("paragraf", "tambah", "hasil", "sunting") in its year; nothing else.
+    # The index: the release's own result, the lists and dictionary entries of its four new
+    # words ("paragraf", "tambah", "hasil", "sunting") in its year, and meta.json's stamp.
     assert index == index_changes(records, search_records(site))
     assert f"{INDEX_DIR}/{fragment_path(document_id(url))}" in index
-    assert 3 <= len(index) <= 1 + 2 * 4
+    assert f"{INDEX_DIR}/meta.json" in index
+    assert 4 <= len(index) <= 2 + 2 * 4
     assert "Paragraf tambahan" in (site / url / "index.html").read_text(encoding="utf-8")
     # Only pages whose inputs name this release are rendered again (page, neighbours, related,
     # the listing pages it is on), not the whole site.

@@ -3,6 +3,7 @@ updates equal to a build from nothing, and the index of a real portal build."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 import re
@@ -25,6 +26,7 @@ from generator.search import (
     postings_path,
     record_from_html,
     slug,
+    stamped_meta,
     terms_of,
     time_key,
     update_index,
@@ -180,6 +182,9 @@ def test_index_layout_meta_dictionary_postings_filters_and_fragments() -> None:
     files = build_index([old, other_year, new])
     meta = json.loads(files["meta.json"])
     assert meta["versi"] == 1 and meta["dokumen"] == 3 and meta["tahun"] == [2024, 2023]
+    # Every dictionary bucket is listed (a query asks for no other), and a stamp of the files.
+    assert meta["kamus"] == sorted(p[6:8] for p in files if p.startswith("kamus/"))
+    assert re.fullmatch(r"[0-9a-f]{16}", meta["stempel"])
     provinces = {v["label"]: v["tahun"] for v in meta["saringan"]["provinsi"]}
     assert provinces == {"Jawa Barat": [2024], "Papua": [2023]}
     assert [v["label"] for v in meta["saringan"]["tahun"]] == ["2024", "2023"]
@@ -209,12 +214,16 @@ def test_two_pages_with_one_id_are_refused() -> None:
 
 
 def apply(files: dict[str, bytes], changes: dict[str, bytes | None]) -> dict[str, bytes]:
+    """The index files after ``changes``, with meta.json stamped as a build stamps it."""
     merged = dict(files)
     for path, data in changes.items():
         if data is None:
             del merged[path]
         else:
             merged[path] = data
+    if "meta.json" in merged:
+        digests = {path: hashlib.sha256(data).hexdigest() for path, data in merged.items()}
+        merged["meta.json"] = stamped_meta(merged["meta.json"], digests)
     return merged
 
 
