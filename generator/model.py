@@ -315,6 +315,9 @@ class Portal:
     build_time: datetime
     site_name: str = "Portal Informasi Nasional"
     site_url: str = ""
+    #: When the next embargoed release becomes public (None: none is waiting): until then the
+    #: same sources give the same site (see the plugin's unchanged-sources check).
+    next_publication: datetime | None = None
 
     @cached_property
     def listed(self) -> tuple[Release, ...]:

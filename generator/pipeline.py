@@ -57,6 +57,11 @@ def validate(
     if has_errors(problems):
         return None, problems
     public = sorted((r for r in releases if r.is_public(settings.build_time)), key=newest_first_key)
+    waiting = [
+        r.publish_at
+        for r in releases
+        if not r.draft and r.publish_at is not None and r.publish_at > settings.build_time
+    ]
     portal = Portal(
         regions=registry.regions,
         categories=MappingProxyType(dict(categories)),
@@ -64,6 +69,7 @@ def validate(
         build_time=settings.build_time,
         site_name=settings.site_name,
         site_url=settings.base_url,
+        next_publication=min(waiting, default=None),
     )
     return portal, problems
 

@@ -35,6 +35,7 @@ import logging
 import os
 import sysconfig
 from collections.abc import Callable
+from datetime import UTC
 from pathlib import Path
 from typing import Any, cast
 
@@ -50,7 +51,15 @@ from mkdocs.structure.toc import get_toc
 from mkdocs.utils.templates import TemplateContext
 
 from . import urls
-from .cache import BuildCache, BuildState, code_version, digest, files_digest, stable_text
+from .cache import (
+    BuildCache,
+    BuildState,
+    SourceSnapshot,
+    code_version,
+    digest,
+    files_digest,
+    stable_text,
+)
 from .config import PortalPluginConfig, Settings, settings_from_plugin
 from .diagnostics import PortalError, Severity
 from .model import Image, Portal, Release
@@ -89,6 +98,10 @@ _CONFIG_KEYS_NOT_IN_PAGES = frozenset(
         "validation",
     }
 )
+
+
+#: Settings that name where this build writes, not what it is made from.
+_NOT_SOURCES = frozenset({"site_dir", "dev_addr"})
 
 
 def _rendered_by_mkdocs(job: PageJob) -> bool:
@@ -198,6 +211,8 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         self._env: Environment | None = None
         self._warnings: _WarningCounter | None = None
         self._image_sources: list[tuple[Image, Path]] | None = None
+        self._snapshot: SourceSnapshot | None = None
+        self._sources_unchanged = False
 
     # --- lifecycle ------------------------------------------------------------------------
 
@@ -217,9 +232,24 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         except PortalError as exc:
             raise PluginError(exc.format()) from None
         self.settings = settings
+        # Scanned before the theme and navigation are set up: the configuration as loaded.
+        snapshot = self._scan_sources(config, settings) if self.command != "serve" else None
         self._configure_theme(config)
         if config.nav is None:
             config.nav = self._navigation(Path(config.docs_dir))
+        if snapshot is not None and snapshot.unchanged_since(
+            SourceSnapshot.published(settings.root / settings.cache_dir),
+            folder_identity(Path(config.site_dir)),
+            settings.build_time.isoformat(),
+        ):
+            # Nothing the site is made from changed since it was published: MkDocs is left
+            # nothing to render, and on_post_build keeps site/ as it is.
+            self._sources_unchanged = True
+            config.nav = []
+            self.atomic = AtomicBuild.begin(Path(config.site_dir))
+            config.site_dir = str(self.atomic.temp_dir)
+            return config
+        self._snapshot = snapshot
 
         from .pipeline import validate
 
@@ -246,9 +276,37 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
             config.site_dir = str(self.atomic.temp_dir)
         return config
 
+    def _scan_sources(self, config: MkDocsConfig, settings: Settings) -> SourceSnapshot:
+        """Every input of the site but the time: the source folders' files (size, mtime,
+        inode), the configuration as loaded, custom theme files and the generator's code."""
+        loaded = {
+            key: value for key, value in config.items() if key not in ("site_dir", "dev_addr")
+        }
+        return SourceSnapshot.scan(
+            settings.root,
+            (settings.content_dir, settings.regions_dir, str(config.docs_dir)),
+            code_version(),
+            stable_text(loaded),
+            files_digest(_theme_dirs_outside_packages(config)),
+        )
+
+    def _record_sources(self, site_identity: list[int]) -> None:
+        """After publishing: ``site/`` now shows these sources until the next embargo ends."""
+        if self._snapshot is None or self.settings is None or self.portal is None:
+            return
+        upcoming = self.portal.next_publication
+        self._snapshot.save(
+            self.settings.root / self.settings.cache_dir,
+            site_identity,
+            self.settings.build_time.isoformat(),
+            upcoming.astimezone(UTC).isoformat() if upcoming is not None else None,
+        )
+
     def _reset(self) -> None:
         """A plugin instance lives across `mkdocs serve` rebuilds: forget the last build."""
         self._detach_counter()
+        self._snapshot = None
+        self._sources_unchanged = False
         self.portal = None
         self.pages = None
         self.atomic = None
@@ -303,6 +361,8 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         return nav
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        if self._sources_unchanged:
+            return Files([])
         assert self.pages is not None and self.portal is not None and self.settings is not None
         # One lookup table up front: Files.get_file_from_path rebuilds its index after every
         # append, which would make adding N pages cost O(N²).
@@ -444,6 +504,15 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
     # --- output ---------------------------------------------------------------------------
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self._sources_unchanged and self.atomic is not None:
+            log.info(
+                "Tidak ada sumber yang berubah sejak build terakhir; site/ dibiarkan apa adanya"
+            )
+            self.atomic.abort()
+            config.site_dir = str(self.atomic.site_dir)
+            self.atomic = None
+            self._detach_counter()
+            return
         assert self.portal is not None and self.settings is not None and self.pages is not None
         from . import feeds
         from .sitemap import build_sitemaps
@@ -517,6 +586,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         state.site = record.site.identity
         self.atomic = None
         cache.commit(state)
+        self._record_sources(state.site)
 
     def _strict_warnings(self) -> bool:
         return self._warnings is not None and self._warnings.count > 0
@@ -564,6 +634,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         state.search_code = cache.previous.search_code
         state.site = cache.previous.site
         cache.commit(state)
+        self._record_sources(state.site)
 
     # --- detached pages: cached, parallel -------------------------------------------------
 

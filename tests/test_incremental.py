@@ -12,8 +12,10 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import os
 import re
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -397,6 +399,125 @@ def test_a_build_failing_after_the_spare_was_touched_leaves_site_and_recovers(
     monkeypatch.setenv("PORTAL_JOBS", "2")
     build_site(repo.root)
     assert tree_digest(site) == fresh_build(repo, tmp_path / "fresh")
+
+
+# --- unchanged sources ---------------------------------------------------------------------------
+
+UNCHANGED = "Tidak ada sumber yang berubah"
+
+
+def age_sources(root: Path, seconds: int = 120) -> None:
+    """Move the mtime of every source file changed in the last ``seconds`` to that moment:
+    a snapshot of files changed within two seconds of a scan is never trusted (their next
+    change might not move the mtime), and files left alone keep their mtime."""
+    moment = time.time() - seconds
+    for folder in ("content", "regions", "docs"):
+        for path in (root / folder).rglob("*"):
+            if path.lstat().st_mtime > moment:
+                os.utime(path, (moment, moment), follow_symlinks=False)
+
+
+def took_shortcut(caplog: pytest.LogCaptureFixture) -> bool:
+    return any(UNCHANGED in record.getMessage() for record in caplog.records)
+
+
+def test_unchanged_sources_leave_site_alone_without_loading_anything(
+    built: tuple[PortalRepo, Path, dict[str, str]],
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    repo, site, before = built
+    age_sources(repo.root)
+    build_site(repo.root)  # records the (now trustworthy) sources
+    identity = os.stat(site).st_ino
+
+    def refuse(*_args: object, **_kwargs: object) -> object:
+        raise AssertionError("sources were loaded")
+
+    monkeypatch.setattr(pipeline, "validate", refuse)
+    with caplog.at_level(logging.INFO):
+        build_site(repo.root)
+    assert took_shortcut(caplog)
+    assert os.stat(site).st_ino == identity and tree_digest(site) == before
+    assert not list(repo.root.glob(".site.tmp-*"))
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["edit", "new file", "delete", "region", "config", "site removed", "nothing"],
+)
+def test_any_change_to_the_sources_means_a_real_build(
+    built: tuple[PortalRepo, Path, dict[str, str]],
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    change: str,
+) -> None:
+    repo, site, _before = built
+    age_sources(repo.root)
+    build_site(repo.root)
+    release = repo.root / "content/kota-bandung/2024/2024-05-18-rapat-koordinasi.md"
+    if change == "edit":  # same size, new mtime
+        text = release.read_text(encoding="utf-8")
+        release.write_text(text.replace("Rapat", "Ropat", 1), encoding="utf-8")
+    elif change == "new file":
+        repo.write_release(date="2024-07-01 09:00", slug="rilis-baru")
+    elif change == "delete":
+        release.unlink()
+    elif change == "region":
+        registry = repo.root / "regions" / "kota-makassar.yml"
+        registry.write_text(registry.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    elif change == "config":
+        repo.write_config(extra_plugin_options="page_size: 3")
+    elif change == "site removed":
+        shutil.rmtree(site)
+    age_sources(repo.root, 60)  # only what changed gets a (new) old mtime
+    with caplog.at_level(logging.INFO):
+        build_site(repo.root)
+    assert took_shortcut(caplog) == (change == "nothing"), change
+    if change == "nothing":
+        return
+    assert tree_digest(site) == fresh_build(repo, tmp_path / "fresh")
+
+
+def test_racy_sources_are_never_recorded(built: tuple[PortalRepo, Path, dict[str, str]]) -> None:
+    repo, _site, _before = built  # built right after the sources were written
+    assert not (repo.root / CACHE / "sources.json").exists()
+
+
+def test_an_embargo_ending_means_a_real_build(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without a configured build_time the build judges embargoes at "now" (here
+    SOURCE_DATE_EPOCH): once an embargoed release's time has come the sources are the same but
+    the site is not."""
+    repo = write_portal(tmp_path / "repo")
+    repo.write_release(
+        date="2024-07-01 09:00", slug="rilis-embargo", publish_at='"2026-12-01 07:00"'
+    )
+    config = repo.root / "mkdocs.yml"
+    config.write_text(
+        re.sub(r"(?m)^\s*build_time:.*\n", "", config.read_text(encoding="utf-8")),
+        encoding="utf-8",
+    )
+    age_sources(repo.root)
+    url = "kota-bandung/2024/2024-07-01-rilis-embargo/index.html"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1793000000")  # 2026-10-26
+    site = build_site(repo.root)
+    assert not (site / url).exists()
+    with caplog.at_level(logging.INFO):
+        build_site(repo.root)
+    assert took_shortcut(caplog)
+    caplog.clear()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1796000000")  # 2026-11-30: still embargoed
+    with caplog.at_level(logging.INFO):
+        build_site(repo.root)
+    assert took_shortcut(caplog)
+    caplog.clear()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1797000000")  # 2026-12-11: published
+    with caplog.at_level(logging.INFO):
+        build_site(repo.root)
+    assert not took_shortcut(caplog)
+    assert (site / url).is_file()
 
 
 # --- one change at a time ----------------------------------------------------------------------
