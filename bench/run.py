@@ -326,6 +326,16 @@ class Bench:
             exists = (root / "site" / region / year / stem / "index.html").is_file()
             row.notes.append("added page present" if exists else "STALE: added page missing")
 
+        # The first rebuild after a cold build links every file into a new folder (there is no
+        # spare yet); from then on the spare is brought up to date: the steady state.
+        edited = self.info.paths[len(self.info.paths) // 4]
+        corpus.edit_release(root, edited)
+        row = self._run_ours("Portal: rebuild, 1 release edited again", build, "portal-edit-2")
+        page = root / "site" / self.info.urls[len(self.info.urls) // 4] / "index.html"
+        if row.ok:
+            changed = page.is_file() and "bergeser satu pekan" in page.read_text(encoding="utf-8")
+            row.notes.append("edited page updated" if changed else "STALE: edited page not updated")
+
         if self.search:
             self._index_alone()
 
@@ -656,7 +666,6 @@ class Bench:
 
         out = []
         cold = row("Portal: cold full build")
-        edit = row("Portal: rebuild, 1 release edited")
         nochange = row("Portal: no-change rebuild")
         if cold and hugo and cold.wall_s and hugo.wall_s and cold.cpu_s and hugo.cpu_s:
             ratio = cold.wall_s / hugo.wall_s
@@ -664,12 +673,18 @@ class Bench:
                 f"- cold build ≤ 1.5 × Hugo: {ratio:.2f} × wall, "
                 f"{cold.cpu_s / hugo.cpu_s:.2f} × CPU — {_met(ratio <= 1.5)}"
             )
-        if edit and hugo and edit.wall_s and hugo.wall_s:
-            ratio = edit.wall_s / hugo.wall_s
-            out.append(
-                f"- rebuild after one edit ≤ 1/20 (0.05 ×) of Hugo's full build: {ratio:.2f} × "
-                f"— {_met(ratio <= 1 / 20)}"
-            )
+        for name, when in (
+            ("Portal: rebuild, 1 release edited", "first rebuild after the cold build"),
+            ("Portal: rebuild, 1 release edited again", "spare folder updated"),
+        ):
+            edit = row(name)
+            if edit and hugo and edit.wall_s and hugo.wall_s:
+                ratio = edit.wall_s / hugo.wall_s
+                out.append(
+                    f"- rebuild after one edit ≤ 1/20 (0.05 ×) of Hugo's full build ({when}): "
+                    f"{ratio:.3f} × ({edit.wall_s:.1f} s against {hugo.wall_s / 20:.1f} s) — "
+                    f"{_met(ratio <= 1 / 20)}"
+                )
         edit_off = row("Portal, search off: rebuild, 1 release edited")
         if edit_off and hugo and edit_off.wall_s and hugo.wall_s:
             ratio = edit_off.wall_s / hugo.wall_s

@@ -142,7 +142,7 @@ def files_digest(folders: Iterable[Path], suffixes: tuple[str, ...] | None = Non
     return digest(*parts)
 
 
-def place_file(source: Path, target: Path) -> None:
+def place_file(source: str | Path, target: Path) -> None:
     """Put ``source``'s bytes at ``target``: a hard link, else (other device, no links) a copy.
 
     Outputs are never modified in place (a build writes a new folder; MkDocs and the writer
@@ -193,8 +193,12 @@ class BuildCache:
     # --- pages and feeds ------------------------------------------------------------------
 
     def page_path(self, key: str) -> Path:
-        # One Path from one string: this runs for every page of the archive on every build.
-        return Path(f"{self.pages_dir}/{key[:2]}/{key}.html")
+        return Path(self.page_entry(key))
+
+    def page_entry(self, key: str) -> str:
+        """:meth:`page_path` as a string: this runs for every page of the archive on every
+        build, and a ``Path`` costs ten times a string."""
+        return f"{self.pages_dir}/{key[:2]}/{key}.html"
 
     def feed_path(self, key: str) -> Path:
         return self.feeds_dir / key[:2] / key
@@ -232,7 +236,11 @@ class BuildCache:
         return Path(f"{self.search_dir}/records/{key[:2]}/{key}.json")
 
     def search_file_path(self, sha256: str) -> Path:
-        return Path(f"{self.search_dir}/files/{sha256[:2]}/{sha256}")
+        return Path(self.search_file_entry(sha256))
+
+    def search_file_entry(self, sha256: str) -> str:
+        """:meth:`search_file_path` as a string (every index file is placed on every build)."""
+        return f"{self.search_dir}/files/{sha256[:2]}/{sha256}"
 
     @staticmethod
     def write_entry(entry: Path, data: bytes) -> None:

@@ -686,8 +686,8 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         todo: list[tuple[PageJob, str]] = []
         progress = Progress("Halaman dari cache", len(page_keys))
         for job, key in page_keys:
-            entry = cache.page_path(key)
-            if not entry.is_file():
+            entry = cache.page_entry(key)
+            if not os.path.isfile(entry):
                 todo.append((job, key))
             else:
                 writer.place(f"{job.url}index.html", entry)
@@ -776,7 +776,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         previous = cache.previous
         candidates = self._search_candidates(site_dir, cache, state)
         docs: dict[str, list[Any]] = {}
-        todo: list[tuple[str, str, Path]] = []
+        todo: list[tuple[str, str, str | Path]] = []
         for url, (key, source) in sorted(candidates.items()):
             known = previous.search_docs.get(url)
             if known is not None and known[0] == key:
@@ -839,7 +839,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
             code_version(), *(f"{url}={entry[0]}" for url, entry in sorted(docs.items()))
         )
         for path, sha256 in state.search_files.items():
-            writer.place(f"{INDEX_DIR}/{path}", cache.search_file_path(sha256))
+            writer.place(f"{INDEX_DIR}/{path}", cache.search_file_entry(sha256))
         indexed = sum(1 for entry in docs.values() if entry[1] >= 0)
         before = previous.search_files
         updated = sum(
@@ -852,15 +852,15 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
 
     def _search_candidates(
         self, site_dir: Path, cache: BuildCache, state: BuildState
-    ) -> dict[str, tuple[str, Path]]:
+    ) -> dict[str, tuple[str, str | Path]]:
         """Pages that can be in the index: URL → (record key, where its HTML is). Release
         pages and the first page of each region have a page key; the few pages MkDocs renders
         itself (tabs, docs, the offices page) are read now and keyed by their bytes."""
-        candidates: dict[str, tuple[str, Path]] = {}
+        candidates: dict[str, tuple[str, str | Path]] = {}
         for job in self._detached:
             if job.kind == "release" or (job.kind == "region" and job.page == 1):
                 key = state.pages[job.url]
-                candidates[job.url] = (key, cache.page_path(key))
+                candidates[job.url] = (key, cache.page_entry(key))
         for path in sorted(site_dir.rglob("*.html")):
             rel = path.relative_to(site_dir).as_posix()
             url = rel.removesuffix("index.html")
@@ -872,7 +872,9 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         return candidates
 
     @staticmethod
-    def _search_record(cache: BuildCache, url: str, key: str, source: Path) -> SearchRecord | None:
+    def _search_record(
+        cache: BuildCache, url: str, key: str, source: str | Path
+    ) -> SearchRecord | None:
         """The record of one page, from the cache or made from its HTML (and then cached)."""
         from .search import SearchRecord, record_from_html
 
@@ -880,7 +882,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         try:
             text = entry.read_text(encoding="utf-8")
         except OSError:
-            record = record_from_html(url, source.read_bytes())
+            record = record_from_html(url, Path(source).read_bytes())
             text = "null" if record is None else record.to_json()
             cache.write_entry(entry, text.encode("utf-8"))
             return record

@@ -178,11 +178,20 @@ def slug(label: str) -> str:
     return text or "x" + sha256(label.encode("utf-8")).hexdigest()[:8]
 
 
+_RESERVED = re.compile(r"con|prn|aux|nul|com[0-9]|lpt[0-9]")
+
+
+def file_name(name: str) -> str:
+    """``name`` with a trailing ``_`` where Windows refuses it as a file name (``con.txt``):
+    a site built or previewed on Windows must not fail on a word. search.js does the same."""
+    return f"{name}_" if _RESERVED.fullmatch(name) else name
+
+
 def postings_path(year: int, stem: str, df: int) -> str:
     """Where the posting list of ``stem`` in partition ``year`` lives (``df`` documents)."""
     if df >= OWN_FILE_THRESHOLD and _ASCII_STEM.fullmatch(stem):
-        return f"kata/{year}/{stem}.txt"
-    return f"kata/{year}/{p3(stem)}.json"
+        return f"kata/{year}/{file_name(stem)}.txt"
+    return f"kata/{year}/{file_name(p3(stem))}.json"
 
 
 def _base32(value: int, width: int) -> str:
@@ -496,8 +505,11 @@ class _Index:
         self._groups.clear()
 
 
-def _merge(old: str, removed: set[str], added: Iterable[str]) -> str:
+def _merge(old: str, removed: set[str], added: Sequence[str]) -> str:
     """A posting list without the records of ``removed`` ids, with ``added`` records."""
+    count = len(old) // _RECORD_LENGTH
+    if (len(removed) + len(added)) * 16 < count:
+        return _merge_few(old, removed, added)
     records = [
         old[i : i + _RECORD_LENGTH]
         for i in range(0, len(old), _RECORD_LENGTH)
@@ -506,6 +518,28 @@ def _merge(old: str, removed: set[str], added: Iterable[str]) -> str:
     records.extend(added)
     records.sort()
     return "".join(records)
+
+
+def _merge_few(text: str, removed: set[str], added: Sequence[str]) -> str:
+    """:func:`_merge` for a few changes to a long list (one edited release in a common word's
+    list of thousands): string search and binary insertion instead of splitting the list."""
+    for doc_id in removed:
+        position = text.find(doc_id)
+        while position >= 0 and (position - _TIME_LENGTH) % _RECORD_LENGTH:
+            position = text.find(doc_id, position + 1)
+        if position >= 0:
+            start = position - _TIME_LENGTH
+            text = text[:start] + text[start + _RECORD_LENGTH :]
+    for record in sorted(added):
+        low, high = 0, len(text) // _RECORD_LENGTH
+        while low < high:
+            middle = (low + high) // 2
+            if text[middle * _RECORD_LENGTH : (middle + 1) * _RECORD_LENGTH] < record:
+                low = middle + 1
+            else:
+                high = middle
+        text = text[: low * _RECORD_LENGTH] + record + text[low * _RECORD_LENGTH :]
+    return text
 
 
 def update_index(
@@ -591,7 +625,7 @@ def _update_partition(
         dfs[year] = df
     for key in sorted(set(removed_by_value) | set(added_by_value)):
         name, value = key
-        path = f"saring/{year}/{name}/{value}.txt"
+        path = f"saring/{year}/{name}/{file_name(value)}.txt"
         new = _merge(
             index.postings(path, ""), removed_by_value.get(key, set()), added_by_value.get(key, ())
         )

@@ -168,7 +168,7 @@ class AtomicBuild:
 
     def prepare(
         self,
-        reused: Mapping[str, Path],
+        reused: Mapping[str, str | Path],
         known: Mapping[str, str],
         record: PublishedRecord,
         before_spare_change: Callable[[], None],
@@ -186,7 +186,7 @@ class AtomicBuild:
             raise OutputError(f"{rel}: berkas keluaran sudah ada (dua tahap menulis ke sini)")
         files = dict(staged)
         for rel, entry in reused.items():
-            files[rel] = known.get(rel) or "e:" + entry.name
+            files[rel] = known.get(rel) or "e:" + os.path.basename(entry)
         new = FolderRecord(files=dict(sorted(files.items())))
         spare = self.spare_dir
         if record.spare.matches(spare) and spare.is_dir():
@@ -214,7 +214,7 @@ class AtomicBuild:
         folder: Path,
         old: Mapping[str, str],
         new: Mapping[str, str],
-        reused: Mapping[str, Path],
+        reused: Mapping[str, str | Path],
     ) -> tuple[int, int]:
         """Make ``folder`` (holding the files ``old``) hold exactly the files ``new``; return
         how many files were replaced and how many deleted."""
@@ -334,7 +334,8 @@ class SiteWriter:
         #: With ``defer``, :meth:`place` only names the cache entry here; the entries are put in
         #: place by :meth:`AtomicBuild.prepare` (most of them are already in the spare folder).
         self.defer = defer
-        self.deferred: dict[str, Path] = {}
+        #: (Plain strings where a caller has them: 100,000 ``Path`` objects cost a second.)
+        self.deferred: dict[str, str | Path] = {}
 
     def target(self, rel_path: str) -> Path:
         """The absolute path for ``rel_path``, or :class:`OutputError` if it is not confined."""
@@ -365,7 +366,7 @@ class SiteWriter:
         self._written.add(rel_path)
         return target
 
-    def place(self, rel_path: str, source: Path) -> Path:
+    def place(self, rel_path: str, source: str | Path) -> str | Path:
         """Like :meth:`write`, with the bytes of an existing file (a cache entry), linked where
         the file system allows (see :func:`generator.cache.place_file`). With ``defer``, only
         named: :meth:`AtomicBuild.prepare` refuses it if the staging folder has that path."""
@@ -393,7 +394,7 @@ class SiteWriter:
         for rel_path in sorted(files):
             data = files[rel_path]
             if isinstance(data, Path):
-                written[rel_path] = self.place(rel_path, data)
+                written[rel_path] = Path(self.place(rel_path, data))
             else:
                 written[rel_path] = self.write(rel_path, data)
         return written

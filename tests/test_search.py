@@ -14,6 +14,7 @@ import pytest
 from browser_helpers import CONTRACT_RELEASES, mkdocs_build, write_contract_project
 from conftest import PortalRepo
 
+from generator import search
 from generator.search import (
     INDEX_DIR,
     OWN_FILE_THRESHOLD,
@@ -98,6 +99,10 @@ def test_slug_and_postings_path() -> None:
     assert postings_path(2024, "bangun", OWN_FILE_THRESHOLD) == "kata/2024/bangun.txt"
     assert postings_path(2024, "bangun", OWN_FILE_THRESHOLD - 1) == "kata/2024/ban.json"
     assert postings_path(2024, "ré", 500) == "kata/2024/_.json"
+    # Names Windows refuses are never written (a site is previewed on Windows too).
+    assert postings_path(2024, "con", OWN_FILE_THRESHOLD) == "kata/2024/con_.txt"
+    assert postings_path(2024, "auxiliary", 1) == "kata/2024/aux_.json"
+    assert postings_path(2024, "com1", OWN_FILE_THRESHOLD) == "kata/2024/com1_.txt"
 
 
 def test_time_keys_sort_newest_first() -> None:
@@ -204,6 +209,23 @@ def test_a_common_stem_gets_its_own_file() -> None:
     files = build_index(records)
     assert len(files["kata/2024/banjir.txt"]) == 15 * OWN_FILE_THRESHOLD
     assert "banjir" not in json.loads(files.get("kata/2024/ban.json", b"{}"))
+
+
+def test_few_changes_to_a_long_list_merge_like_many() -> None:
+    """The string-search path for one edit in a long list equals sorting the whole list."""
+    rng = random.Random(3)
+
+    def posting() -> str:
+        return "".join(rng.choice(search.ALPHABET) for _ in range(15))
+
+    for _ in range(200):
+        old = sorted({posting() for _ in range(rng.randint(40, 300))})
+        removed = {p[4:14] for p in rng.sample(old, rng.randint(0, 2))}
+        added = [posting() for _ in range(rng.randint(0, 2))]
+        text = "".join(old)
+        expected = "".join(sorted([p for p in old if p[4:14] not in removed] + added))
+        assert search._merge_few(text, removed, added) == expected
+        assert search._merge(text, removed, added) == expected
 
 
 def test_two_pages_with_one_id_are_refused() -> None:

@@ -42,6 +42,8 @@ POSYANDU = tuple(f"Posyandu Keliling Kelurahan Nomor {n}" for n in range(1, 13))
 #: Index text that looks like markup: it must be shown as text, never parsed.
 MARKUP_WORD = "kaligrafiaksara"
 MARKUP_TEXT = "<img src=x onerror=alert(1)>"
+#: A word whose posting bucket ("aux") Windows refuses as a file name: stored as aux_.json.
+RESERVED_WORD = "auxiliarydana"
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +69,10 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "lomba-aksara",
         title='"Lomba Menulis Aksara Daerah"',
         summary='"Peserta lomba menulis aksara daerah datang dari seluruh kecamatan."',
-        body=f"Kata kunci unik {MARKUP_WORD} dengan contoh teks `{MARKUP_TEXT}` di naskah.\n",
+        body=(
+            f"Kata kunci unik {MARKUP_WORD} dengan contoh teks `{MARKUP_TEXT}` di naskah.\n\n"
+            f"Lampiran {RESERVED_WORD} tersedia.\n"
+        ),
         category="pendidikan",
     )
     site = mkdocs_build(repo.root / "mkdocs.yml")
@@ -480,3 +485,12 @@ def test_query_cost_counts_the_index_files_a_query_fetched(built_site: Path) -> 
     assert nowhere.result_count == 0
     assert nowhere.requests == 3 + 1
     assert nowhere.index_bytes < meta  # meta.json alone, compressed
+
+
+def test_a_word_in_a_bucket_windows_refuses_is_found(
+    page: Any, base_url: str, built_site: Path
+) -> None:
+    assert list((built_site / INDEX_DIR / "kata").glob("*/aux_.json"))
+    assert not list((built_site / INDEX_DIR / "kata").glob("*/aux.json"))
+    page.goto(f"{base_url}/cari/?q={RESERVED_WORD}")
+    assert result_titles(page, RESERVED_WORD) == ["Lomba Menulis Aksara Daerah"]

@@ -192,13 +192,22 @@
     return new Postings(kept.join(""));
   }
 
+  // File names Windows refuses (con.txt, aux.json, com1.txt…) get a trailing "_", so the
+  // site can be built and served on any system; generator/search.py file_name() is the same.
+  var RESERVED = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])$/;
+
+  function fileName(name) {
+    return RESERVED.test(name) ? name + "_" : name;
+  }
+
   function loadPostings(stemmed, year, df, threshold) {
     if (df >= threshold && OWN_FILE.test(stemmed)) {
-      return load("kata/" + year + "/" + stemmed + ".txt", false).then(function (text) {
+      return load("kata/" + year + "/" + fileName(stemmed) + ".txt", false).then(function (text) {
         return new Postings(text);
       });
     }
-    return load("kata/" + year + "/" + bucket(stemmed, 3) + ".json", true).then(function (group) {
+    var name = fileName(bucket(stemmed, 3));
+    return load("kata/" + year + "/" + name + ".json", true).then(function (group) {
       return new Postings(group && hasOwn(group, stemmed) ? group[stemmed] : "");
     });
   }
@@ -291,7 +300,7 @@
         return Promise.all(
           present.map(function (value) {
             var path =
-              "saring/" + year + "/" + filter.name + "/" + encodeURIComponent(value.slug) + ".txt";
+              "saring/" + year + "/" + filter.name + "/" + fileName(value.slug) + ".txt";
             return load(path, false).then(function (text) {
               return new Postings(text);
             });
