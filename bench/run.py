@@ -455,7 +455,7 @@ class Bench:
             log(f"  {cold.query_note}")
             return
         cold.query_bytes = int(statistics.median(c.index_bytes for c in costs))
-        cold.query_bytes_cold = int(statistics.median(c.total_bytes for c in costs))
+        cold.query_bytes_cold = int(statistics.median(c.total_gzip_bytes for c in costs))
         cold.query_note = "; ".join(
             f"'{c.query}': {c.result_count} hits, {c.index_bytes / 1024:.0f} KB index data, "
             f"{c.total_bytes / 1024:.0f} KB with code, {c.requests} requests"

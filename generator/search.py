@@ -126,7 +126,7 @@ class SearchIndexError(PortalError):
 
 @lru_cache(maxsize=1)
 def _stemmer() -> Any:
-    import snowballstemmer  # type: ignore[import-untyped]
+    import snowballstemmer
 
     return snowballstemmer.stemmer("indonesian")
 
@@ -173,9 +173,10 @@ def p3(stem: str) -> str:
 
 
 def slug(label: str) -> str:
-    """File name of a filter value (``Jawa Barat`` → ``jawa-barat``)."""
-    text = _SLUG_RUN.sub("-", fold(label)).strip("-")
-    return text or "x" + sha256(label.encode("utf-8")).hexdigest()[:8]
+    """File name of a filter value (``Jawa Barat`` → ``jawa-barat-5f1c2a``): readable, and
+    never shared by two labels (``Jawa Barat`` and ``Jawa-Barat`` fold alike)."""
+    text = _SLUG_RUN.sub("-", fold(label)).strip("-")[:60]
+    return f"{text or 'x'}-{sha256(label.encode('utf-8')).hexdigest()[:6]}"
 
 
 _RESERVED = re.compile(r"con|prn|aux|nul|com[0-9]|lpt[0-9]")
@@ -309,7 +310,7 @@ def record_from_html(url: str, html: str | bytes) -> SearchRecord | None:
     with ``data-pagefind-body``). Follows the search contract: text inside
     ``data-pagefind-ignore`` is not indexed; filters, sort key and metadata are read from the
     ``data-pagefind-filter``/``-sort``/``-meta`` elements wherever they are."""
-    import lxml.html  # type: ignore[import-untyped]
+    import lxml.html
 
     if isinstance(html, str):
         html = html.encode("utf-8")

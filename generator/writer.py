@@ -127,7 +127,7 @@ def file_fingerprint(path: Path) -> str:
 
 @dataclass(frozen=True)
 class PreparedFolder:
-    """The complete output folder of a build, before the search bundle and the swap."""
+    """The complete output folder of a build, before the swap."""
 
     folder: Path
     record: FolderRecord
@@ -244,7 +244,7 @@ class AtomicBuild:
     def swap(
         self, folder: Path, published: FolderRecord, record: PublishedRecord
     ) -> PublishedRecord:
-        """Publish ``folder`` (from :meth:`prepare`, search bundle added) as ``site/``; the
+        """Publish ``folder`` (from :meth:`prepare`) as ``site/``; the
         previous ``site/`` becomes the spare. Returns the record to store."""
         if folder == self.spare_dir:
             spare_record = record.site if record.site.matches(self.site_dir) else FolderRecord()

@@ -494,3 +494,34 @@ def test_a_word_in_a_bucket_windows_refuses_is_found(
     assert not list((built_site / INDEX_DIR / "kata").glob("*/aux.json"))
     page.goto(f"{base_url}/cari/?q={RESERVED_WORD}")
     assert result_titles(page, RESERVED_WORD) == ["Lomba Menulis Aksara Daerah"]
+
+
+def test_older_years_are_read_only_when_asked(page: Any, base_url: str) -> None:
+    """A common word's lists grow with the archive: the newest years are read first, until
+    enough matches are known to rank and show (here two, instead of 100 and 10), and older
+    years only on "Muat lebih banyak". The count is still exact where the dictionary knows it
+    (one word)."""
+    page.add_init_script("window.PORTAL_CARI_RANK_POOL = 1; window.PORTAL_CARI_PAGE_SIZE = 2")
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(urlsplit(request.url).path))
+    page.goto(f"{base_url}/cari/?q=pembangunan&urut=terbaru")
+    assert result_titles(page, "pembangunan") == [JALAN, JEMBATAN]  # 2024
+    assert outcome(page) == "Ditemukan 3 hasil untuk \u201cpembangunan\u201d"
+    assert not [path for path in asked if "/kata/2023/" in path]
+    more = page.get_by_role("button", name="Muat lebih banyak hasil")
+    more.click()
+    page.wait_for_function("document.querySelectorAll('.portal-cari-hasil__item').length === 3")
+    assert result_titles(page) == [JALAN, JEMBATAN, PASAR]  # then 2023
+    assert [path for path in asked if "/kata/2023/" in path]
+    assert more.is_hidden()
+
+
+def test_a_count_not_yet_known_says_more_than(page: Any, base_url: str) -> None:
+    page.add_init_script("window.PORTAL_CARI_RANK_POOL = 1; window.PORTAL_CARI_PAGE_SIZE = 1")
+    page.goto(f"{base_url}/cari/?q=pembangunan+bandung&urut=terbaru")
+    assert result_titles(page, "pembangunan bandung") == [JALAN]  # Kota Bandung, 2024
+    assert outcome(page) == "Ditemukan lebih dari 1 hasil untuk \u201cpembangunan bandung\u201d"
+    page.get_by_role("button", name="Muat lebih banyak hasil").click()
+    page.wait_for_function("document.querySelectorAll('.portal-cari-hasil__item').length === 2")
+    assert result_titles(page) == [JALAN, PASAR]  # Kabupaten Bandung, 2023
+    assert outcome(page) == "Ditemukan 2 hasil untuk \u201cpembangunan bandung\u201d"

@@ -375,8 +375,7 @@ def test_every_internal_link_resolves(rich_site: Path) -> None:
                     target = target / "index.html"
                 if not target.is_file():
                     broken.append(f"{url} -> {value}")
-    # cari/ is the search page; pagefind/ exists only when search is on (off in tests).
-    assert [b for b in broken if "pagefind/" not in b] == []
+    assert broken == []
 
 
 def test_sitemap_lists_pages_and_replaces_mkdocs_sitemap(rich_site: Path) -> None:

@@ -85,7 +85,11 @@
   var RECORD = 15; // TTTT time key + 10-char id + 1-char weight
   var KEY = 14; // time key + id: unique per document, and the order of a list
   var OWN_FILE = /^[a-z0-9]{1,40}$/;
-  var PAGE_SIZE = 10;
+  // Results per page, and the matches read before a page is ranked (and per "Muat lebih
+  // banyak" after that): relevance is judged among at least that many of the newest matches.
+  // (The browser tests lower both to see older years being read.)
+  var PAGE_SIZE = Number(window.PORTAL_CARI_PAGE_SIZE) || 10;
+  var RANK_POOL = Number(window.PORTAL_CARI_RANK_POOL) || 100;
   var EXCERPT_WORDS = 30;
   var DEBOUNCE_MS = 300;
   var FILTERS = [
@@ -217,11 +221,12 @@
   }
 
   /**
-   * Run one query (the spec's "A query", steps 2-5). `filters` is a list of
-   * {name, values: [{label, slug, tahun}]}. Resolves to the matches in newest-first order:
-   * [{id, order, score}].
+   * Plan one query (the spec's "A query", steps 2-3): the partitions that can hold a match, in
+   * scan order (undated pages, then the newest year first). Resolves to null when some word
+   * occurs nowhere, else to {perStem, years, listFilters, next: 0, exact}; `exact` is the
+   * number of matches when the dictionary alone knows it (one word, no list filter).
    */
-  function findDocuments(meta, stems, filters) {
+  function planQuery(meta, stems, filters) {
     return Promise.all(
       stems.map(function (stemmed) {
         var name = bucket(stemmed, 2);
@@ -236,7 +241,7 @@
       for (var i = 0; i < stems.length; i++) {
         var dictionary = dictionaries[i];
         if (!dictionary || !hasOwn(dictionary, stems[i])) {
-          return []; // every word must match, and this one occurs nowhere
+          return null; // every word must match, and this one occurs nowhere
         }
         var dfByYear = new Map(dictionary[stems[i]]);
         var total = 0;
@@ -266,18 +271,49 @@
       var listFilters = filters.filter(function (filter) {
         return filter.name !== "tahun";
       });
-      return Promise.all(
-        years.map(function (year) {
-          return scanYear(meta, year, perStem, listFilters);
+      var exact = null;
+      if (perStem.length === 1 && !listFilters.length) {
+        exact = years.reduce(function (sum, year) {
+          return sum + perStem[0].dfByYear.get(year);
+        }, 0);
+      }
+      return { perStem: perStem, years: years, listFilters: listFilters, next: 0, exact: exact };
+    });
+  }
+
+  /**
+   * Scan the plan's next partitions, newest first, until they can hold `wanted` matches (by
+   * the dictionary: at most the smallest document frequency of the words in each), all in
+   * parallel. The lists of a common word grow with the archive, so a query reads the newest
+   * years first and older ones only when asked ("Muat lebih banyak"). Resolves to the new
+   * matches in newest-first order: [{id, order, score}].
+   */
+  function scanMore(meta, plan, wanted) {
+    var batch = [];
+    var possible = 0;
+    while (plan.next < plan.years.length && (possible < wanted || !batch.length)) {
+      var year = plan.years[plan.next++];
+      batch.push(year);
+      possible += Math.min.apply(
+        null,
+        plan.perStem.map(function (entry) {
+          return entry.dfByYear.get(year);
         })
-      ).then(function (perYear) {
-        // Years in scan order, each year's records in list order: newest first overall.
-        var matches = [].concat.apply([], perYear);
-        matches.forEach(function (match, order) {
-          match.order = order;
-        });
-        return matches;
+      );
+    }
+    return Promise.all(
+      batch.map(function (year) {
+        return scanYear(meta, year, plan.perStem, plan.listFilters);
+      })
+    ).then(function (perYear) {
+      // Years in scan order, each year's records in list order: newest first overall.
+      var matches = [].concat.apply([], perYear);
+      var start = plan.found || 0;
+      matches.forEach(function (match, order) {
+        match.order = start + order;
       });
+      plan.found = start + matches.length;
+      return matches;
     });
   }
 
@@ -468,7 +504,9 @@
   var state = readAddress();
   var meta = null; // meta.json, once loaded
   var valuesByLabel = {}; // filter name -> Map(label -> {label, slug, tahun})
-  var current = null; // the shown search: {q, stems, sorted matches, shown: how many drawn}
+  // The shown search: {q, stems, plan (see planQuery), sorted: the matches read so far, in
+  // the order they are shown; shown: how many are drawn}.
+  var current = null;
   var generation = 0; // bumped by every search; a slower, older search must not draw
   var typingTimer = 0;
 
@@ -668,11 +706,12 @@
     loadMeta()
       .then(function () {
         if (mine !== generation) return null;
-        return findDocuments(meta, stems, activeFilters());
+        return planQuery(meta, stems, activeFilters());
       })
-      .then(function (matches) {
-        if (mine !== generation || !matches) return null;
-        current = { q: q, stems: stems, sorted: sortMatches(matches), shown: 0 };
+      .then(function (plan) {
+        if (mine !== generation) return null;
+        var empty = { years: [], next: 0, exact: 0 };
+        current = { q: q, stems: stems, plan: plan || empty, sorted: [], shown: 0 };
         return showMore(mine, true);
       })
       .catch(function (error) {
@@ -692,6 +731,26 @@
         writeAddress(); // drops the filter values the index does not know
       }
       return meta;
+    });
+  }
+
+  /** True while older partitions of the shown search have not been read yet. */
+  function hasOlder(shownSearch) {
+    return shownSearch.plan.next < shownSearch.plan.years.length;
+  }
+
+  /**
+   * Enough matches to draw the next page: partitions are read until RANK_POOL more matches
+   * are known (so relevance ranks among many), each new lot sorted and put after the last.
+   */
+  function ensureMatches(shownSearch, from) {
+    if (shownSearch.sorted.length >= from + PAGE_SIZE || !hasOlder(shownSearch)) {
+      return Promise.resolve();
+    }
+    var wanted = Math.max(RANK_POOL, from + PAGE_SIZE - shownSearch.sorted.length);
+    return scanMore(meta, shownSearch.plan, wanted).then(function (matches) {
+      shownSearch.sorted = shownSearch.sorted.concat(sortMatches(matches));
+      return ensureMatches(shownSearch, from);
     });
   }
 
@@ -717,40 +776,53 @@
   function showMore(mine, fresh) {
     var shownSearch = current;
     var from = fresh ? 0 : shownSearch.shown;
-    var next = shownSearch.sorted.slice(from, from + PAGE_SIZE);
+    var next = [];
     moreButton.disabled = true;
-    return Promise.all(
-      next.map(function (match) {
-        return loadDocument(match.id);
+    return ensureMatches(shownSearch, from)
+      .then(function () {
+        if (mine !== generation) return [];
+        next = shownSearch.sorted.slice(from, from + PAGE_SIZE);
+        return Promise.all(
+          next.map(function (match) {
+            return loadDocument(match.id);
+          })
+        );
       })
-    ).then(function (documents) {
-      if (mine !== generation) return;
-      if (fresh) {
-        list.textContent = "";
-        shownSearch.shown = 0;
-      }
-      var firstNew = null;
-      documents.forEach(function (documentData) {
-        if (!documentData) return; // stale cache after a rebuild: skip rather than break
-        var item = renderResult(documentData, shownSearch.stems);
-        firstNew = firstNew || item;
-        list.appendChild(item);
+      .then(function (documents) {
+        if (mine !== generation) return;
+        if (fresh) {
+          list.textContent = "";
+          shownSearch.shown = 0;
+        }
+        var firstNew = null;
+        documents.forEach(function (documentData) {
+          if (!documentData) return; // stale cache after a rebuild: skip rather than break
+          var item = renderResult(documentData, shownSearch.stems);
+          firstNew = firstNew || item;
+          list.appendChild(item);
+        });
+        shownSearch.shown += next.length;
+        list.hidden = shownSearch.shown === 0;
+        list.removeAttribute("aria-busy");
+        moreButton.hidden =
+          shownSearch.shown >= shownSearch.sorted.length && !hasOlder(shownSearch);
+        moreButton.disabled = false;
+        // The number is exact once every partition is read, or when the dictionary knows it
+        // (one word, no list filter); otherwise it is "more than" what is known so far.
+        var known = shownSearch.sorted.length;
+        var exact = hasOlder(shownSearch) ? shownSearch.plan.exact : known;
+        var message;
+        if (exact === null) {
+          message = "Ditemukan lebih dari " + known + " hasil untuk " + quoted(shownSearch.q);
+        } else if (exact) {
+          message = "Ditemukan " + exact + " hasil untuk " + quoted(shownSearch.q);
+        } else {
+          message = "Tidak ada hasil untuk " + quoted(shownSearch.q);
+        }
+        setStatus(message, "selesai");
+        page.setAttribute("data-jumlah", String(exact === null ? known : exact));
+        return firstNew;
       });
-      shownSearch.shown += next.length;
-      list.hidden = shownSearch.shown === 0;
-      list.removeAttribute("aria-busy");
-      moreButton.hidden = shownSearch.shown >= shownSearch.sorted.length;
-      moreButton.disabled = false;
-      var total = shownSearch.sorted.length;
-      setStatus(
-        total
-          ? "Ditemukan " + total + " hasil untuk " + quoted(shownSearch.q)
-          : "Tidak ada hasil untuk " + quoted(shownSearch.q),
-        "selesai"
-      );
-      page.setAttribute("data-jumlah", String(total));
-      return firstNew;
-    });
   }
 
   function failed(mine, error) {
