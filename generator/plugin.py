@@ -34,7 +34,7 @@ import hashlib
 import logging
 import os
 import sysconfig
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC
 from pathlib import Path
 from typing import Any, cast
@@ -797,39 +797,40 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         )
         for (url, key, _source), year in zip(todo, years, strict=True):
             docs[url] = [key, year]
-        fresh = previous.search_code != code_version() or (
+        fresh = previous.search_code != code_version() or bool(
             previous.search_docs and not previous.search_files
         )
-        try:
-            changes = (
-                None
-                if fresh
-                else self._apply_search_changes(cache, previous.search_docs, docs, update_index)
-            )
-        except _StaleSearchCache:
-            changes = None
-        if changes is None:  # a build from nothing: every indexed page is added
-            files: dict[str, str] = {}
-            changes = update_index(
+        files: dict[str, str] = {}
+        metas: list[bytes] = []  # meta.json as the update wrote it, before its stamp
+
+        def write(path: str, data: bytes | None) -> None:
+            if data is None:
+                files.pop(path, None)
+            elif path == "meta.json":
+                metas.append(data)
+            else:
+                files[path] = cache.keep_search_file(data)
+
+        if not fresh:
+            files.update(previous.search_files)
+            try:
+                self._apply_search_changes(cache, previous.search_docs, docs, write)
+            except _StaleSearchCache:
+                fresh = True
+        if fresh:  # a build from nothing: every indexed page is added, one year at a time
+            files.clear()
+            metas.clear()
+            update_index(
                 lambda path: None,
                 iter_batches(
                     (entry[1] for entry in docs.values() if entry[1] >= 0),
                     lambda year: (),
                     lambda year: self._records_in(cache, docs, year),
                 ),
+                write,
             )
-        else:
-            files = dict(previous.search_files)
-        for path, data in changes.items():
-            if data is None:
-                files.pop(path, None)
-            elif path != "meta.json":
-                files[path] = cache.keep_search_file(data)
-        meta = changes.get("meta.json")
-        if meta is None and "meta.json" in files and changes:
-            meta = cache.search_file_path(files["meta.json"]).read_bytes()
-        if meta is not None:
-            files["meta.json"] = cache.keep_search_file(stamped_meta(meta, files))
+        if metas:
+            files["meta.json"] = cache.keep_search_file(stamped_meta(metas[-1], files))
         if "meta.json" not in files and any(entry[1] >= 0 for entry in docs.values()):
             raise SearchIndexError("indeks pencarian tidak lengkap (meta.json tidak ada)")
         state.search_docs = docs
@@ -889,15 +890,14 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         return None if text == "null" else SearchRecord.from_json(text)
 
     def _records_in(
-        self, cache: BuildCache, docs: dict[str, list[Any]], year: int
-    ) -> list[SearchRecord]:
-        records = []
+        self, cache: BuildCache, docs: Mapping[str, list[Any]], year: int
+    ) -> Iterator[SearchRecord]:
+        """The records of one partition, loaded one at a time (read once by the update)."""
         for key, doc_year in docs.values():
             if doc_year == year:
                 record = self._load_record(cache, key)
                 if record is not None:
-                    records.append(record)
-        return records
+                    yield record
 
     @staticmethod
     def _load_record(cache: BuildCache, key: str) -> SearchRecord | None:
@@ -914,28 +914,27 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         cache: BuildCache,
         before: dict[str, list[Any]],
         after: dict[str, list[Any]],
-        update_index: Callable[..., dict[str, bytes | None]],
-    ) -> dict[str, bytes | None]:
-        """The index files that change from the previous index to this build's, from the
-        records of the pages that changed only. Raises :class:`_StaleSearchCache` when an
-        entry it needs is gone (the caller then builds the index anew)."""
+        write: Callable[[str, bytes | None], None],
+    ) -> None:
+        """Hand ``write`` the index files that change from the previous index to this
+        build's, from the records of the pages that changed only (loaded one partition at a
+        time). Raises :class:`_StaleSearchCache` when an entry it needs is gone (the caller
+        then builds the index anew)."""
+        from .search import update_index
+
         files = cache.previous.search_files
-        removed: dict[int, list[SearchRecord]] = {}
-        added: dict[int, list[SearchRecord]] = {}
+        removed: dict[int, dict[str, list[Any]]] = {}
+        added: dict[int, dict[str, list[Any]]] = {}
         for url in sorted(set(before) | set(after)):
             old, new = before.get(url), after.get(url)
             if old is not None and new is not None and old[0] == new[0]:
                 continue
             if old is not None and old[1] >= 0:
-                record = self._load_record(cache, old[0])
-                if record is not None:
-                    removed.setdefault(record.year, []).append(record)
+                removed.setdefault(old[1], {})[url] = old
             if new is not None and new[1] >= 0:
-                record = self._load_record(cache, new[0])
-                if record is not None:
-                    added.setdefault(record.year, []).append(record)
+                added.setdefault(new[1], {})[url] = new
         if not removed and not added:
-            return {}
+            return
 
         def read(path: str) -> bytes | None:
             sha256 = files.get(path)
@@ -946,12 +945,17 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
             except OSError:
                 raise _StaleSearchCache(path) from None
 
-        return update_index(
+        update_index(
             read,
             (
-                (year, removed.get(year, ()), added.get(year, ()))
+                (
+                    year,
+                    self._records_in(cache, removed.get(year, {}), year),
+                    self._records_in(cache, added.get(year, {}), year),
+                )
                 for year in sorted(set(removed) | set(added), key=lambda y: (y != 0, -y))
             ),
+            write,
         )
 
     def _other_page_urls(self, config: MkDocsConfig) -> list[str]:

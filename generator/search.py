@@ -433,8 +433,12 @@ def fragment_path(doc_id: str) -> str:
 class _Index:
     """The previous index files, read on demand, and this update's changes to them."""
 
-    def __init__(self, read: Callable[[str], bytes | None]) -> None:
+    def __init__(
+        self, read: Callable[[str], bytes | None], sink: Callable[[str, bytes | None], None]
+    ) -> None:
         self._read = read
+        self._sink = sink
+        #: Files written since the last :meth:`flush` (one partition's, then the dictionary's).
         self.changes: dict[str, bytes | None] = {}
         self._kamus: dict[str, dict[str, dict[int, int]]] = {}
         self._groups: dict[str, dict[str, str]] = {}
@@ -451,6 +455,14 @@ class _Index:
 
     def write(self, path: str, data: bytes | None) -> None:
         self.changes[path] = data
+
+    def flush(self) -> None:
+        """Hand the finished files to the sink: a partition's files are final once it is
+        done (no later partition reads them), so an index of 100,000 releases is never held
+        in memory whole."""
+        for path, data in sorted(self.changes.items()):
+            self._sink(path, data)
+        self.changes.clear()
 
     # The dictionary: stem -> partition -> document frequency.
 
@@ -545,17 +557,26 @@ def _merge_few(text: str, removed: set[str], added: Sequence[str]) -> str:
 
 def update_index(
     read: Callable[[str], bytes | None],
-    batches: Iterable[tuple[int, Sequence[SearchRecord], Sequence[SearchRecord]]],
+    batches: Iterable[tuple[int, Iterable[SearchRecord], Iterable[SearchRecord]]],
+    write: Callable[[str, bytes | None], None] | None = None,
 ) -> dict[str, bytes | None]:
     """Apply changes to the index whose files ``read`` returns (``None``: no such file).
 
     ``batches`` yields, one partition at a time, ``(year, removed, added)``: the records that
-    left the partition (their previous version) and the records that entered it. A changed page
-    is removed with its previous record and added with its new one. Returns the new content of
-    every file that changed (``None``: delete it). With an empty previous index and every
-    record added this builds the whole index; both ways give the same bytes.
+    left the partition (their previous version) and the records that entered it (each read
+    once, so they can be loaded lazily). A changed page is removed with its previous record
+    and added with its new one. Every file that may have changed is handed to ``write(path,
+    data)`` (``None``: delete it) as soon as it is final; without ``write``, the files that did
+    change are returned instead. With an empty previous index and every record added this
+    builds the whole index; both ways give the same bytes.
     """
-    index = _Index(read)
+    collected: dict[str, bytes | None] = {}
+
+    def collect(path: str, data: bytes | None) -> None:
+        if read(path) != data:
+            collected[path] = data
+
+    index = _Index(read, write or collect)
     raw_meta = index.read("meta.json")
     meta = json.loads(raw_meta) if raw_meta else {}
     counts: dict[int, int] = {int(y): int(n) for y, n in meta.get("jumlah", [])}
@@ -572,20 +593,22 @@ def update_index(
     for year, removed, added in batches:
         _update_partition(index, year, removed, added, counts, value_counts, labels)
         index.flush_groups()
+        index.flush()
     index.flush_kamus()
     counts = {y: n for y, n in counts.items() if n > 0}
     if counts:
         index.write("meta.json", _dumps(_meta(counts, value_counts, labels, index.buckets)))
     else:
         index.write("meta.json", None)
-    return {path: data for path, data in sorted(index.changes.items()) if read(path) != data}
+    index.flush()
+    return dict(sorted(collected.items()))
 
 
 def _update_partition(
     index: _Index,
     year: int,
-    removed: Sequence[SearchRecord],
-    added: Sequence[SearchRecord],
+    removed: Iterable[SearchRecord],
+    added: Iterable[SearchRecord],
     counts: dict[int, int],
     value_counts: dict[tuple[str, str], dict[int, int]],
     labels: dict[tuple[str, str], str],
@@ -594,7 +617,9 @@ def _update_partition(
     added_by_stem: dict[str, list[str]] = defaultdict(list)
     removed_by_value: dict[tuple[str, str], set[str]] = defaultdict(set)
     added_by_value: dict[tuple[str, str], list[str]] = defaultdict(list)
+    difference = 0
     for record in removed:
+        difference -= 1
         for stem, _weight in record.weights:
             removed_by_stem[stem].add(record.doc_id)
         for name, label in record.filters:
@@ -603,6 +628,7 @@ def _update_partition(
         if record.doc_id not in index.added_urls:  # not already re-added in another year
             index.write(fragment_path(record.doc_id), None)
     for record in added:
+        difference += 1
         for stem, weight in record.weights:
             added_by_stem[stem].append(record.posting(weight))
         for name, label in record.filters:
@@ -612,7 +638,7 @@ def _update_partition(
         _check_unique(index, record)
         index.added_urls[record.doc_id] = record.url
         index.write(fragment_path(record.doc_id), record.fragment.encode("utf-8"))
-    counts[year] = counts.get(year, 0) - len(removed) + len(added)
+    counts[year] = counts.get(year, 0) + difference
     for stem in sorted(set(removed_by_stem) | set(added_by_stem)):
         dfs = index.kamus(stem)
         old_path = postings_path(year, stem, dfs.get(year, 0))
@@ -718,9 +744,9 @@ def build_index(records: Iterable[SearchRecord]) -> dict[str, bytes]:
 
 def iter_batches(
     years: Iterable[int],
-    removed: Callable[[int], Sequence[SearchRecord]],
-    added: Callable[[int], Sequence[SearchRecord]],
-) -> Iterator[tuple[int, Sequence[SearchRecord], Sequence[SearchRecord]]]:
+    removed: Callable[[int], Iterable[SearchRecord]],
+    added: Callable[[int], Iterable[SearchRecord]],
+) -> Iterator[tuple[int, Iterable[SearchRecord], Iterable[SearchRecord]]]:
     """``(year, removed, added)`` for each partition, records loaded one partition at a time
     (a build from nothing at 100,000 releases never holds every record at once)."""
     for year in sorted(set(years), key=_scan_order):
@@ -744,31 +770,61 @@ def index_site(site_dir: Path) -> SearchReport:
     """Index every page of a built folder that follows the search contract and write the index
     to ``site_dir/cari/indeks/`` (a previous index there is replaced). The portal's builds
     update their index through the plugin instead; this is for any other folder (tests, a
-    site built by another tool)."""
+    site built by another tool). Records wait in a temporary file per partition, so memory
+    holds one partition at a time."""
     import shutil
+    import tempfile
 
     site_dir = site_dir.resolve()
     if not site_dir.is_dir():
         raise SearchIndexError(f"{site_dir}: folder situs hasil build tidak ditemukan")
     output = site_dir / INDEX_DIR
     shutil.rmtree(output, ignore_errors=True)
-    records = []
-    for path in sorted(site_dir.rglob("*.html")):
-        url = path.relative_to(site_dir).as_posix().removesuffix("index.html")
-        if (record := record_from_html(url, path.read_bytes())) is not None:
-            records.append(record)
-    files = build_index(records)
-    for relative, data in files.items():
+    digests: dict[str, str] = {}
+    sizes: dict[str, int] = {}
+    meta = b""
+
+    def write(relative: str, data: bytes | None) -> None:
+        nonlocal meta
+        if data is None:
+            return
+        if relative == "meta.json":
+            meta = data
+            return
         target = output / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
+        digests[relative] = sha256(data).hexdigest()
+        sizes[relative] = len(data)
+
+    with tempfile.TemporaryDirectory(prefix="portal-index-") as spool:
+        documents = 0
+        for path in sorted(site_dir.rglob("*.html")):
+            url = path.relative_to(site_dir).as_posix().removesuffix("index.html")
+            if (record := record_from_html(url, path.read_bytes())) is not None:
+                with open(Path(spool, f"{record.year}.jsonl"), "a", encoding="utf-8") as lines:
+                    lines.write(record.to_json() + "\n")
+                documents += 1
+
+        def records_of(year: int) -> Iterator[SearchRecord]:
+            with open(Path(spool, f"{year}.jsonl"), encoding="utf-8") as lines:
+                for line in lines:
+                    yield SearchRecord.from_json(line)
+
+        years = [int(name.stem) for name in Path(spool).glob("*.jsonl")]
+        update_index(lambda path: None, iter_batches(years, lambda y: (), records_of), write)
+    if meta:
+        stamped = stamped_meta(meta, digests)
+        output.mkdir(parents=True, exist_ok=True)
+        (output / "meta.json").write_bytes(stamped)
+        sizes["meta.json"] = len(stamped)
     return SearchReport(
-        documents=len(records),
-        added=len(records),
+        documents=documents,
+        added=documents,
         removed=0,
-        files_changed=len(files),
-        file_count=len(files),
-        index_bytes=sum(len(data) for data in files.values()),
+        files_changed=len(sizes),
+        file_count=len(sizes),
+        index_bytes=sum(sizes.values()),
     )
 
 
