@@ -462,7 +462,8 @@ class Bench:
         assert self.info is not None
         name = "Hugo: full build"
         if self.hugo is None:
-            self.rows.append(Measurement(name, ok=False, skipped="skipped (hugo not installed)"))
+            reason = "--skip-hugo" if self.args.skip_hugo else "hugo not installed"
+            self.rows.append(Measurement(name, ok=False, skipped=f"skipped ({reason})"))
             return
         public = self.hugo_root / "public"
         shutil.rmtree(public, ignore_errors=True)
