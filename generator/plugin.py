@@ -825,7 +825,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
                 iter_batches(
                     (entry[1] for entry in docs.values() if entry[1] >= 0),
                     lambda year: (),
-                    lambda year: self._records_in(cache, docs, year),
+                    lambda year: self._records_made_in(cache, docs, candidates, year),
                 ),
                 write,
             )
@@ -896,6 +896,21 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         for key, doc_year in docs.values():
             if doc_year == year:
                 record = self._load_record(cache, key)
+                if record is not None:
+                    yield record
+
+    def _records_made_in(
+        self,
+        cache: BuildCache,
+        docs: Mapping[str, list[Any]],
+        candidates: Mapping[str, tuple[str, str | Path]],
+        year: int,
+    ) -> Iterator[SearchRecord]:
+        """:meth:`_records_in` for a build from nothing: a record missing from the cache is
+        made again from its page (the build from nothing is the way out of a damaged cache)."""
+        for url, (key, doc_year) in docs.items():
+            if doc_year == year:
+                record = self._search_record(cache, url, key, candidates[url][1])
                 if record is not None:
                     yield record
 
