@@ -210,3 +210,19 @@ def test_closed_menu_drawer_is_out_of_the_tab_order_and_opens_from_the_keyboard(
         assert tab.evaluate(in_drawer), "the open drawer's links are not reachable with Tab"
     finally:
         context.close()
+
+
+def test_search_results_and_open_filters_meet_wcag_21_aa(tab: Any, base_url: str) -> None:
+    """/cari/ as a reader uses it: results drawn by search.js (links, marks, the live status,
+    the "Muat lebih banyak" button) and every filter opened, at both widths."""
+    tab.goto(f"{base_url}/cari/?q=rapat+koordinasi", wait_until="load")
+    tab.wait_for_function(
+        "() => document.querySelector('.portal-cari-page').dataset.state === 'selesai'"
+    )
+    assert tab.locator(".portal-cari-hasil__item").count() >= 1
+    tab.evaluate(
+        "() => document.querySelectorAll('#cari-saring details').forEach(d => d.open = true)"
+    )
+    tab.add_script_tag(path=str(AXE_JS))
+    violations = tab.evaluate(RUN_AXE, WCAG_21_AA)
+    assert [f"{v['id']}: {n}" for v in violations for n in v["nodes"]] == []
