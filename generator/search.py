@@ -10,8 +10,9 @@ files every query downloads. This index is made for an archive that only grows:
   The ``data-pagefind-*`` attributes stay the portal's search contract (ARCHITECTURE.md):
   the same pages could still be indexed by Pagefind.
 * **Partitions.** Postings are split by the release's year (undated pages in partition 0).
-  A changed release rewrites only the lists of its own words in its own year; a query for the
-  newest releases can stop at the newest partitions.
+  A changed release rewrites only the lists of its own words in its own year; a query reads
+  the newest partitions first and older ones only when the reader asks for more, so a common
+  word costs what its newest years cost; a build from nothing holds one partition in memory.
 * **Files** (format 1, under ``cari/indeks/``, described in ARCHITECTURE.md): ``meta.json``
   (counts, partitions, filter values), ``kamus/<p2>.json`` (document frequency of each stem
   per partition), ``kata/<year>/…`` (posting lists: one file per common stem, small stems
