@@ -268,14 +268,42 @@ class FeedCache:
     cache: BuildCache
     state: BuildState
     pending: dict[str, Path] = field(default_factory=dict)
+    #: The keys of one portal's feed sets (made once: both stages need them).
+    _keys: tuple[Portal, list[str]] | None = None
+    _cached: dict[Path, bool] = field(default_factory=dict)
+    _entries: dict[str, dict[str, Path]] = field(default_factory=dict)
+
+    def keys(
+        self,
+        portal: Portal,
+        settings: Settings,
+        specs: Sequence[FeedSpec],
+        withdrawn: Sequence[Release],
+    ) -> list[str]:
+        if self._keys is None or self._keys[0] is not portal:
+            self._keys = (portal, _feed_keys(portal, settings, specs, withdrawn))
+        return self._keys[1]
 
     def entries(self, key: str, spec: FeedSpec) -> dict[str, Path]:
         """The cache entries of a feed set's three files (recorded as used by this build)."""
-        paths = (spec.feed.rss, spec.feed.atom, spec.feed.json)
-        entries = {path: self.cache.feed_path(digest(key, path)) for path in paths}
+        entries = self._entries.get(key)
+        if entries is None:
+            paths = (spec.feed.rss, spec.feed.atom, spec.feed.json)
+            entries = {path: self.cache.feed_path(digest(key, path)) for path in paths}
+            self._entries[key] = entries
         for path, entry in entries.items():
             self.state.feeds[path] = entry.name
         return entries
+
+    def cached(self, entries: Mapping[str, Path]) -> bool:
+        """Whether every entry is in the cache (asked by both feed stages: answered once,
+        since nothing adds entries between them)."""
+        first = next(iter(entries.values()))
+        known = self._cached.get(first)
+        if known is None:
+            known = all(entry.is_file() for entry in entries.values())
+            self._cached[first] = known
+        return known
 
     def keep(self, written: Mapping[str, Path]) -> None:
         """Remember the files built (not reused) this time, once they are written."""
@@ -319,13 +347,13 @@ def build_feeds(
     withdrawn = tuple(r for r in portal.releases if r.withdrawn is not None)
     files: dict[str, bytes | Path] = {}
     specs = feed_specs(portal)
-    keys = _feed_keys(portal, settings, specs, withdrawn) if cache is not None else None
+    keys = cache.keys(portal, settings, specs, withdrawn) if cache is not None else None
     for index, spec in enumerate(specs):
         if cache is None or keys is None:
             files.update(builder.build(spec, withdrawn))
             continue
         entries = cache.entries(keys[index], spec)
-        if all(entry.is_file() for entry in entries.values()):
+        if cache.cached(entries):
             files.update(entries)
             continue
         files.update(builder.build(spec, withdrawn))
@@ -339,11 +367,11 @@ def contents_needed(portal: Portal, settings: Settings, cache: FeedCache) -> lis
     items of every feed set not in the cache), each once, in a stable order."""
     withdrawn = tuple(r for r in portal.releases if r.withdrawn is not None)
     specs = feed_specs(portal)
-    keys = _feed_keys(portal, settings, specs, withdrawn)
+    keys = cache.keys(portal, settings, specs, withdrawn)
     limit = max(settings.feed_items, 0)
     needed: dict[str, Release] = {}
     for spec, key in zip(specs, keys, strict=True):
-        if all(entry.is_file() for entry in cache.entries(key, spec).values()):
+        if cache.cached(cache.entries(key, spec)):
             continue
         for release in spec.releases[:limit]:
             needed.setdefault(release.id, release)

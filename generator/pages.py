@@ -15,7 +15,7 @@ directory, feeds ("RSS") page, and the search page when the theme provides ``car
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property, partial
 from types import MappingProxyType
@@ -149,6 +149,12 @@ def _token(release: Release) -> str:
     return f"{release.id}@{release.digest}" if release.digest else repr(release)
 
 
+def _shown(release: Release) -> str:
+    """What a page other than the release's own shows of it, as a cache-key part: its id
+    and outline digest (every field but the body; see :attr:`Release.outline`)."""
+    return f"{release.id}@{release.outline}" if release.outline else repr(release)
+
+
 def page_count(total: int, page_size: int) -> int:
     return max(1, math.ceil(total / max(page_size, 1)))
 
@@ -181,6 +187,29 @@ class PortalPages:
     @cached_property
     def jobs_by_src_uri(self) -> Mapping[str, PageJob]:
         return MappingProxyType({job.src_uri: job for job in self.jobs})
+
+    def tab_jobs(self, releases: Iterable[str] = ()) -> Iterator[PageJob]:
+        """The pages of the navigation tabs and the search page, as :attr:`jobs` has them,
+        and the pages of the ``releases`` given by id, without planning the whole archive
+        (an edit build renders nothing else)."""
+        nav_urls = {url for _, url in TAB_PAGES}
+        by_id = self._releases_by_id
+        yield PageJob("home", urls.home(), "Beranda", in_nav=True)
+        yield PageJob("regions", urls.regions_index(), "Wilayah", in_nav=True)
+        yield PageJob("offices", urls.offices(), "Kantor Humas", in_nav=True)
+        for release_id in releases:
+            release = by_id.get(release_id)
+            if release is not None:
+                yield PageJob("release", release.url, release.title, release.id)
+        yield PageJob("categories", urls.categories_index(), "Kategori", in_nav=True)
+        for release_type in ReleaseType:
+            url = urls.release_type(release_type.value)
+            if url in nav_urls:  # its first page is a tab; the others are not
+                yield PageJob("type", url, release_type.label, release_type.value, 1, True)
+        yield PageJob("archive", urls.archive_index(), "Arsip", in_nav=True)
+        yield PageJob("feeds", urls.feeds_page(), "RSS", in_nav=True)
+        if self.with_search_page:
+            yield PageJob("search", urls.search_page(), "Cari")
 
     def page_urls(self) -> list[str]:
         """Every public page URL for the sitemap (not the search page)."""
@@ -293,7 +322,7 @@ class PortalPages:
             region = portal.regions[job.key]
             listing = self.index.listing_of(region)
             if region.kind is RegionKind.PROVINSI and job.page == 1:
-                extra.extend(_token(r) for r in portal.releases_of_region(region.id)[:HOME_HOAXES])
+                extra.extend(_shown(r) for r in portal.releases_of_region(region.id)[:HOME_HOAXES])
                 extra.extend(
                     f"{child.id}={self._region_counts.get(child.id, 0)}"
                     for child in portal.children(region.id)
@@ -318,7 +347,7 @@ class PortalPages:
             job.title,
             str(page_count(len(listing), self.page_size)),
             self.registry_digest,
-            *(_token(r) for r in shown),
+            *(_shown(r) for r in shown),
             "|",
             *extra,
         )
@@ -334,9 +363,9 @@ class PortalPages:
             region_text[inputs.region.id],
             region_text[inputs.province.id] if inputs.province else "-",
             category_text.get(release.category, "-") if inputs.category else "-",
-            _token(inputs.newer) if inputs.newer else "-",
-            _token(inputs.older) if inputs.older else "-",
-            *(_token(r) for r in inputs.related),
+            _shown(inputs.newer) if inputs.newer else "-",
+            _shown(inputs.older) if inputs.older else "-",
+            *(_shown(r) for r in inputs.related),
             *(region_text[region_id] for region_id in sorted(inputs.regions)),
             *(category_text[category_id] for category_id in sorted(inputs.categories)),
             inputs.site_name,

@@ -20,17 +20,89 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
-from .cache import code_version, digest
+from .cache import FileStat, bulk_load, code_version, digest
 from .config import Settings
 from .diagnostics import Diagnostic, has_errors
-from .model import Category, Portal, Release, newest_first_key
+from .model import Category, Portal, Region, Release, newest_first_key
 from .regions import RegionRegistry, load_regions
-from .releases import future_date_warnings, load_releases, scan_archive
+from .releases import Archive, future_date_warnings, load_releases, scan_archive
 from .taxonomy import load_categories
 
 #: Sub-folder of the cache with one file of parsed releases per region.
 RELEASES_CACHE = "releases"
+
+
+@dataclass(frozen=True)
+class SourceModel:
+    """What a build derives from the regions, the categories and the *names* of the content
+    files: kept with the published build's source record (:class:`generator.cache.
+    SourceSnapshot`), so that a build in which only some release files changed neither reads
+    the registry again nor walks the archive (:class:`Revalidation`)."""
+
+    registry: RegionRegistry
+    categories: Mapping[str, Category]
+    #: Diagnostics of the regions and categories (warnings: the build succeeded).
+    problems: tuple[Diagnostic, ...]
+    archive: Archive
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Read-only mapping views cannot be pickled: plain dicts are stored instead.
+        return (
+            _source_model,
+            (dict(self.registry.regions), dict(self.categories), self.problems, self.archive),
+        )
+
+
+def _source_model(
+    regions: dict[str, Region],
+    categories: dict[str, Category],
+    problems: tuple[Diagnostic, ...],
+    archive: Archive,
+) -> SourceModel:
+    return SourceModel(
+        RegionRegistry(MappingProxyType(regions)), MappingProxyType(categories), problems, archive
+    )
+
+
+@dataclass(frozen=True)
+class Revalidation:
+    """The previous build's :class:`SourceModel` and the files changed since (all of them
+    release files already known to it, each with the stat this build saw)."""
+
+    model: SourceModel
+    changed: tuple[str, ...]
+    stats: Mapping[str, FileStat | None]
+
+    @classmethod
+    def of(
+        cls,
+        model: object,
+        changed: Sequence[str],
+        stats: Mapping[str, FileStat | None],
+    ) -> Revalidation | None:
+        """None unless every changed file is a release file of ``model``'s archive."""
+        if not isinstance(model, SourceModel):
+            return None
+        known = {path.rel_path for path in model.archive.releases if path.valid}
+        if not all(rel in known for rel in changed):
+            return None
+        return cls(model, tuple(changed), stats)
+
+
+@dataclass(frozen=True)
+class Validated:
+    """The result of :func:`validate_sources`."""
+
+    portal: Portal | None
+    diagnostics: list[Diagnostic]
+    model: SourceModel | None = None
+    #: Release files read again because their bytes may have changed: path → (the release
+    #: the cache held, the release now), either None when the file was not a valid release.
+    reread: Mapping[str, tuple[Release | None, Release | None]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
 
 
 def validate(
@@ -42,20 +114,53 @@ def validate(
     while ids and URLs are still checked for uniqueness against the whole archive. A full
     validation (no ``only_paths``) reuses the release cache unless ``use_cache`` is False.
     """
-    registry, problems = load_regions(settings.root, settings.regions_dir)
-    categories, category_problems = load_categories(settings)
-    problems += category_problems
+    result = validate_sources(settings, only_paths, use_cache=use_cache)
+    return result.portal, result.diagnostics
+
+
+def validate_sources(
+    settings: Settings,
+    only_paths: Sequence[str] | None = None,
+    *,
+    use_cache: bool = True,
+    since: Revalidation | None = None,
+) -> Validated:
+    """:func:`validate` with what a build needs besides the model. With ``since`` (only
+    release files changed since the build that made its model), the registry, categories and
+    archive come from that build and only the changed files are read."""
+    model: SourceModel | None
+    reread: Mapping[str, tuple[Release | None, Release | None]] = {}
+    if since is not None:
+        model = since.model
+        registry, categories = model.registry, model.categories
+        problems = list(model.problems)
+    else:
+        registry, problems = load_regions(settings.root, settings.regions_dir)
+        categories, category_problems = load_categories(settings)
+        problems += category_problems
+        model = None
     if only_paths is None and use_cache and not has_errors(problems):
-        releases, release_problems = ReleaseCache(settings).load(registry, categories)
+        cache = ReleaseCache(settings)
+        if since is not None:
+            releases, release_problems = cache.load(
+                registry, categories, archive=since.model.archive, stats=since.stats
+            )
+        else:
+            region_problems = tuple(problems)
+            releases, release_problems = cache.load(registry, categories)
+            assert cache.archive is not None
+            model = SourceModel(registry, categories, region_problems, cache.archive)
+        reread = cache.reread
     else:
         releases, release_problems = load_releases(
             settings, registry, categories, only_paths=only_paths
         )
+        model = None
     problems += release_problems
     problems += future_date_warnings(releases, settings)
     problems.sort()
     if has_errors(problems):
-        return None, problems
+        return Validated(None, problems)
     public = sorted((r for r in releases if r.is_public(settings.build_time)), key=newest_first_key)
     waiting = [
         r.publish_at
@@ -71,7 +176,7 @@ def validate(
         site_url=settings.base_url,
         next_publication=min(waiting, default=None),
     )
-    return portal, problems
+    return Validated(portal, problems, model, MappingProxyType(dict(reread)))
 
 
 @dataclass(frozen=True)
@@ -101,15 +206,30 @@ class ReleaseCache:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.folder = settings.root / settings.cache_dir / RELEASES_CACHE
+        #: The archive :meth:`load` classified (or was given).
+        self.archive: Archive | None = None
+        #: Release files :meth:`load` parsed: path → (cached release, new release).
+        self.reread: dict[str, tuple[Release | None, Release | None]] = {}
 
     def load(
-        self, registry: RegionRegistry, categories: Mapping[str, Category]
+        self,
+        registry: RegionRegistry,
+        categories: Mapping[str, Category],
+        *,
+        archive: Archive | None = None,
+        stats: Mapping[str, FileStat | None] | None = None,
     ) -> tuple[list[Release], list[Diagnostic]]:
         """Every valid release and the diagnostics of every file, as ``load_releases`` gives
-        them for the whole archive; only files not in the cache are read and parsed."""
+        them for the whole archive; only files not in the cache are read and parsed.
+
+        ``archive`` and ``stats`` come from a scan this build already made (the previous
+        build's archive when no file name changed; every source file's stat): nothing is
+        walked or stat'ed again."""
         settings = self.settings
         regions = registry.regions
-        archive = scan_archive(settings, registry)
+        if archive is None:
+            archive = scan_archive(settings, registry)
+        self.archive = archive
         context = digest(
             code_version(),
             repr(tuple(categories.items())),
@@ -126,7 +246,9 @@ class ReleaseCache:
         for rel in archive.placement:
             by_region.setdefault(_region_of(rel, prefix), []).append(rel)
 
-        old_shards = {region_id: self._read(region_id) for region_id in by_region}
+        root = str(settings.root)  # (a string: a Path per file costs more than its stat)
+        with bulk_load():
+            old_shards = {region_id: self._read(region_id) for region_id in by_region}
         new_shards: dict[str, _Shard] = {}
         hits: list[Release] = []
         hit_problems: list[Diagnostic] = []
@@ -142,7 +264,11 @@ class ReleaseCache:
             region_text = repr(region)  # once per region: it is part of every release's key
             for rel in sorted(rels):
                 if rel in release_paths or rel in image_paths:
-                    known = _file_digest(settings.root / rel, old.files.get(rel))
+                    known = _file_digest(
+                        f"{root}/{rel}",
+                        old.files.get(rel),
+                        stats.get(rel, _UNKNOWN) if stats is not None else _UNKNOWN,
+                    )
                     if known is not None:
                         shard.files[rel] = known
             # Images may be used by any release of the region: all of them are in its key.
@@ -153,13 +279,15 @@ class ReleaseCache:
                     if rel not in release_paths
                 )
             )
+            # Everything a release's key holds besides its own bytes, hashed once per region.
+            region_key = digest(context, region_text, assets)
             for rel in sorted(rels):
                 info = shard.files.get(rel)
                 if info is None or region is None:
                     misses.append(rel)
                     continue
                 if rel in release_paths:
-                    key = digest(context, region_text, info.sha256, assets)
+                    key = digest(region_key, info.sha256)
                     cached = old.releases.get(rel)
                     if cached is not None and cached[0] == key:
                         shard.releases[rel] = cached
@@ -185,6 +313,11 @@ class ReleaseCache:
             fresh, problems = load_releases(
                 settings, registry, categories, only_paths=sorted(misses), archive=archive
             )
+        fresh_by_path = {release.source_path: release for release in fresh}
+        for rel in misses:
+            if rel in release_paths:
+                cached = old_shards.get(_region_of(rel, prefix), _Shard()).releases.get(rel)
+                self.reread[rel] = (cached[1] if cached else None, fresh_by_path.get(rel))
         if not has_errors(problems):
             self._remember(new_shards, old_shards, fresh, problems, keys, prefix)
         releases = sorted([*hits, *fresh], key=lambda r: r.source_path)
@@ -259,22 +392,30 @@ def _region_of(rel: str, prefix: str) -> str:
     return rest.split("/", 1)[0] if "/" in rest else ""
 
 
-def _file_digest(path: Path, known: _FileDigest | None) -> _FileDigest | None:
-    try:
-        info = os.lstat(path)
-    except OSError:
-        return None
-    if (
-        known is not None
-        and known.size == info.st_size
-        and known.mtime_ns == info.st_mtime_ns
-        and known.inode == info.st_ino
-    ):
+#: "Not stat'ed yet" (``None`` is a stat that proves nothing: a file modified during a scan).
+_UNKNOWN = (-1, -1, -1)
+
+
+def _file_digest(
+    path: str | Path, known: _FileDigest | None, stat: FileStat | None = _UNKNOWN
+) -> _FileDigest | None:
+    """The digest of ``path``, from ``known`` while its stat is unchanged. ``stat`` is the
+    one a scan of this build saw (``None``: modified too recently to trust)."""
+    if stat == _UNKNOWN:
+        try:
+            info = os.lstat(path)
+        except OSError:
+            return None
+        stat = (info.st_size, info.st_mtime_ns, info.st_ino)
+    if stat is not None and known is not None and (known.size, known.mtime_ns, known.inode) == stat:
         return known
     try:
         with open(path, "rb") as handle:
+            info = os.fstat(handle.fileno())
             data = handle.read()
     except OSError:
         return None
     sha256 = hashlib.sha256(data).hexdigest()
+    if stat is None:  # modified during the scan: the next build hashes it again
+        return _FileDigest(-1, -1, -1, sha256)
     return _FileDigest(info.st_size, info.st_mtime_ns, info.st_ino, sha256)

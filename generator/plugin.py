@@ -30,11 +30,13 @@ reloads on changes in ``content/`` and ``regions/``.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import os
 import sysconfig
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import UTC
 from pathlib import Path
 from typing import Any, cast
@@ -50,7 +52,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils.templates import TemplateContext
 
-from . import urls
+from . import pipeline, urls
 from .cache import (
     BuildCache,
     BuildState,
@@ -65,12 +67,14 @@ from .diagnostics import PortalError, Severity
 from .model import Image, Portal, Release
 from .pages import TAB_PAGES, PageJob, PortalPages
 from .pages_meta import LOGO_PATH
+from .pipeline import Revalidation, SourceModel, Validated
 from .render_pool import Progress, run_tasks
 from .search import INDEX_DIR, SearchRecord
-from .writer import AtomicBuild, PublishedRecord, SiteWriter, folder_identity
+from .writer import AtomicBuild, PreparedFolder, PublishedRecord, SiteWriter, folder_identity
 
-#: Records of the published ``site/`` and its spare, in the cache folder (generator.writer).
-PUBLISHED_RECORD = "published.json"
+#: Records of the published ``site/`` and its spare, in the cache folder (generator.writer);
+#: marshal, like the build state: read and written on every build.
+PUBLISHED_RECORD = "published.marshal"
 
 log = logging.getLogger("mkdocs.plugins.portal")
 
@@ -82,6 +86,9 @@ MKDOCS_SITEMAPS = ("sitemap.xml", "sitemap.xml.gz")
 #: Docs pages in the "Tentang" tab, in this order; other docs pages follow alphabetically.
 ABOUT_PAGES = ("tentang.md", "panduan-kontributor.md")
 
+
+#: Fingerprint prefixes of outputs with a cache key: pages, feeds, images, search files.
+_KEYED = frozenset({"p:", "f:", "i:", "s:"})
 
 #: MkDocs settings that never show in a page (paths of this checkout, the server, this build's
 #: temporary folder); everything else in the configuration is part of every page's cache key.
@@ -176,6 +183,19 @@ def _nav_text(items: Any) -> str:
     return "|".join(parts)
 
 
+@dataclass(frozen=True)
+class _Edit:
+    """A build in which only the bodies of some releases changed since the published build
+    (same configuration, theme, code, file names and embargo window; every changed file a
+    valid release with the same outline). Their pages, the feeds that carry them and their
+    search records are all that can change: MkDocs renders nothing, the other pages are
+    neither planned nor keyed, and every other file of ``site/`` is carried over."""
+
+    releases: frozenset[str]
+    cache: BuildCache
+    published: PublishedRecord
+
+
 class _StaleSearchCache(Exception):
     """A cache entry the index update needs is gone: the index is built anew instead."""
 
@@ -213,6 +233,8 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         self._image_sources: list[tuple[Image, Path]] | None = None
         self._snapshot: SourceSnapshot | None = None
         self._sources_unchanged = False
+        self._model: SourceModel | None = None
+        self._edit: _Edit | None = None
 
     # --- lifecycle ------------------------------------------------------------------------
 
@@ -237,32 +259,40 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         self._configure_theme(config)
         if config.nav is None:
             config.nav = self._navigation(Path(config.docs_dir))
-        if snapshot is not None and snapshot.unchanged_since(
-            SourceSnapshot.published(settings.root / settings.cache_dir),
-            folder_identity(Path(config.site_dir)),
-            settings.build_time.isoformat(),
-        ):
-            # Nothing the site is made from changed since it was published: MkDocs is left
-            # nothing to render, and on_post_build keeps site/ as it is.
-            self._sources_unchanged = True
-            config.nav = []
-            self.atomic = AtomicBuild.begin(Path(config.site_dir))
-            config.site_dir = str(self.atomic.temp_dir)
-            return config
+        since = None
+        if snapshot is not None:
+            record = SourceSnapshot.published(settings.root / settings.cache_dir)
+            site_identity = folder_identity(Path(config.site_dir))
+            build_time = settings.build_time.isoformat()
+            if snapshot.unchanged_since(record, site_identity, build_time):
+                # Nothing the site is made from changed since it was published: MkDocs is
+                # left nothing to render, and on_post_build keeps site/ as it is.
+                self._sources_unchanged = True
+                config.nav = []
+                self.atomic = AtomicBuild.begin(Path(config.site_dir))
+                config.site_dir = str(self.atomic.temp_dir)
+                return config
+            changed = snapshot.changed_since(record, site_identity, build_time)
+            if changed is not None:
+                since = Revalidation.of(record.get("model"), changed, snapshot.files)
         self._snapshot = snapshot
 
-        from .pipeline import validate
-
-        portal, diagnostics = validate(settings)
+        validated = pipeline.validate_sources(settings, since=since)
+        diagnostics = validated.diagnostics
         for diagnostic in diagnostics:
             if diagnostic.severity is Severity.WARNING:
                 log.info(diagnostic.format())
-        if portal is None:
+        if validated.portal is None:
             errors = [d.format() for d in diagnostics if d.severity is Severity.ERROR]
             raise PluginError(
                 "\n".join([*errors, f"{len(errors)} kesalahan ditemukan; situs tidak dibangun."])
             )
+        portal = validated.portal
         self.portal = portal
+        self._model = validated.model
+        # The model lives until the build ends: later collections need not walk it again
+        # (at 10,000 releases they took a tenth of a rebuild). Undone by the next build.
+        gc.freeze()
         self.pages = PortalPages(
             portal,
             settings,
@@ -272,9 +302,43 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
             self._warnings = _WarningCounter()
             logging.getLogger("mkdocs").addHandler(self._warnings)
         if self.command != "serve":
+            self._edit = self._plan_edit(settings, Path(config.site_dir), since, validated)
             self.atomic = AtomicBuild.begin(Path(config.site_dir))
             config.site_dir = str(self.atomic.temp_dir)
         return config
+
+    def _plan_edit(
+        self,
+        settings: Settings,
+        site_dir: Path,
+        since: Revalidation | None,
+        validated: Validated,
+    ) -> _Edit | None:
+        """An edit build when only the bodies of some releases changed (:class:`_Edit`)."""
+        if since is None or not since.changed:
+            return None
+        for rel, (before, after) in validated.reread.items():
+            # Read again only because it changed; valid before and after; and nothing a page
+            # other than its own shows of it is different (see Release.outline).
+            if rel not in since.changed or before is None or after is None:
+                return None
+            if before.outline != after.outline or not after.outline:
+                return None
+        cache_root = settings.root / settings.cache_dir
+        published = PublishedRecord.load(cache_root / PUBLISHED_RECORD)
+        cache = BuildCache(cache_root)
+        previous = cache.previous
+        if not published.site.matches(site_dir) or previous.site != published.site.identity:
+            return None
+        if not previous.pages or (
+            settings.search and (not previous.search_docs or previous.search_code != code_version())
+        ):
+            return None
+        edited = frozenset(after.id for _before, after in validated.reread.values() if after)
+        log.info(
+            f"Hanya isi {len(edited)} rilis yang berubah: halaman lain dipakai ulang dari site/"
+        )
+        return _Edit(edited, cache, published)
 
     def _scan_sources(self, config: MkDocsConfig, settings: Settings) -> SourceSnapshot:
         """Every input of the site but the time: the source folders' files (size, mtime,
@@ -300,13 +364,17 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
             site_identity,
             self.settings.build_time.isoformat(),
             upcoming.astimezone(UTC).isoformat() if upcoming is not None else None,
+            self._model,
         )
 
     def _reset(self) -> None:
         """A plugin instance lives across `mkdocs serve` rebuilds: forget the last build."""
+        gc.unfreeze()
         self._detach_counter()
         self._snapshot = None
         self._sources_unchanged = False
+        self._model = None
+        self._edit = None
         self.portal = None
         self.pages = None
         self.atomic = None
@@ -367,7 +435,19 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         # One lookup table up front: Files.get_file_from_path rebuilds its index after every
         # append, which would make adding N pages cost O(N²).
         docs_files = {file.src_uri: file for file in files}
-        for job in self.pages.jobs:
+        jobs: tuple[PageJob, ...]
+        if self._edit is None:
+            jobs = self.pages.jobs
+        else:
+            jobs = tuple(self.pages.tab_jobs(sorted(self._edit.releases)))
+            # A docs page at the URL of a generated page gave way to it in the full build
+            # (below); the same file gives way again without planning every page.
+            generated = self._edit.cache.previous.pages
+            for src_uri in list(docs_files):
+                if src_uri.endswith("index.md") and src_uri[: -len("index.md")] in generated:
+                    log.info(f"{src_uri}: digantikan oleh halaman buatan portal")
+                    files.remove(docs_files.pop(src_uri))
+        for job in jobs:
             existing = docs_files.get(job.src_uri)
             if existing is not None:
                 log.info(f"{job.src_uri}: digantikan oleh halaman buatan portal")
@@ -395,6 +475,13 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         folder.mkdir(parents=True, exist_ok=True)
         env.bytecode_cache = FileSystemBytecodeCache(str(folder))
         self._env = env
+        if self._edit is not None:
+            # MkDocs' own output (tab pages, theme assets) depends only on what an edit build
+            # proved unchanged: it is carried over from site/ instead of being made again.
+            # The edited pages are still rendered with every file and the navigation.
+            self._files = Files(list(files))
+            for file in list(files):
+                files.remove(file)
         return env
 
     def _images(self) -> list[tuple[Image, Path]]:
@@ -513,6 +600,9 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
             self.atomic = None
             self._detach_counter()
             return
+        if self._edit is not None and self.atomic is not None:
+            self._publish_edit(config, self._edit, self.atomic)
+            return
         assert self.portal is not None and self.settings is not None and self.pages is not None
         from . import feeds
         from .sitemap import build_sitemaps
@@ -561,32 +651,150 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
             if self.atomic is None:
                 cache.commit(state)
                 return
-            published_path = cache.root / PUBLISHED_RECORD
-            record = PublishedRecord.load(published_path)
-            prepared = self.atomic.prepare(
-                writer.deferred,
-                self._known_fingerprints(state),
-                record,
-                lambda: PublishedRecord.mark_spare_changing(published_path),
+            record = PublishedRecord.load(cache.root / PUBLISHED_RECORD)
+            prepared = self._prepare(
+                self.atomic, cache, writer.deferred, self._known_fingerprints(state), record
             )
-            folder, published = prepared.folder, prepared.record
-            if prepared.from_spare:
-                log.info(
-                    f"Folder cadangan diperbarui: {prepared.replaced} berkas diganti, "
-                    f"{prepared.removed} dihapus"
-                )
         except PortalError as exc:
             raise PluginError(exc.format()) from None
+        self._publish(config, self.atomic, cache, state, prepared, record)
+
+    @staticmethod
+    def _prepare(
+        atomic: AtomicBuild,
+        cache: BuildCache,
+        reused: Mapping[str, str | Path],
+        known: Mapping[str, str],
+        record: PublishedRecord,
+    ) -> PreparedFolder:
+        """The complete folder of this build (:meth:`AtomicBuild.prepare`)."""
+        published_path = cache.root / PUBLISHED_RECORD
+        prepared = atomic.prepare(
+            reused, known, record, lambda: PublishedRecord.mark_spare_changing(published_path)
+        )
+        if prepared.from_spare:
+            log.info(
+                f"Folder cadangan diperbarui: {prepared.replaced} berkas diganti, "
+                f"{prepared.removed} dihapus"
+            )
+        return prepared
+
+    def _publish(
+        self,
+        config: MkDocsConfig,
+        atomic: AtomicBuild,
+        cache: BuildCache,
+        state: BuildState,
+        prepared: PreparedFolder,
+        record: PublishedRecord,
+    ) -> None:
+        """Swap the prepared folder in as ``site/`` and record what it holds (unless strict
+        mode saw a warning: MkDocs then aborts and on_build_error discards the folder)."""
         if self._strict_warnings():
             return
         self._detach_counter()
-        record = self.atomic.swap(folder, published, record)
-        record.save(published_path)
-        config.site_dir = str(self.atomic.site_dir)
+        record = atomic.swap(prepared.folder, prepared.record, record)
+        record.save(cache.root / PUBLISHED_RECORD)
+        config.site_dir = str(atomic.site_dir)
         state.site = record.site.identity
         self.atomic = None
         cache.commit(state)
         self._record_sources(state.site)
+
+    def _publish_edit(self, config: MkDocsConfig, edit: _Edit, atomic: AtomicBuild) -> None:
+        """on_post_build of an edit build (:class:`_Edit`): the edited pages, the feeds and
+        the search index are made as in a full build; every other file of the new folder is
+        the published one."""
+        assert self.portal is not None and self.settings is not None and self.pages is not None
+        from . import feeds
+
+        staging = Path(config.site_dir)
+        cache, published = edit.cache, edit.published
+        previous = cache.previous
+        writer = SiteWriter(staging, defer=True)
+        state = BuildState(pages=dict(previous.pages), files=dict(previous.files))
+        try:
+            # MkDocs' own output (the 404 page, its sitemap) is the published one.
+            for name in ("404.html", *MKDOCS_SITEMAPS):
+                (staging / name).unlink(missing_ok=True)
+            feed_cache = feeds.FeedCache(cache, state)
+            shell = self._shell_digest(config)
+            page_keys = []
+            for job in self._detached:
+                key = digest(shell, self.pages.input_digest(job))
+                state.pages[job.url] = key
+                page_keys.append((job, key))
+            feed_items = feeds.contents_needed(self.portal, self.settings, feed_cache)
+            contents = self._write_detached_pages(config, writer, cache, page_keys, feed_items)
+            feed_files = feeds.build_feeds(self.portal, self.settings, feed_cache, contents)
+            del contents
+            feed_cache.keep(writer.write_all(feed_files))
+            del feed_files
+            if self._strict_warnings():
+                return
+            if self.settings.search:
+                self._search_index(
+                    staging, writer, cache, state, self._edit_candidates(cache, state, atomic)
+                )
+            known = self._known_fingerprints(state)
+            reused = self._carried_over(published, known, writer, cache, state, atomic)
+            prepared = self._prepare(atomic, cache, reused, known, published)
+        except PortalError as exc:
+            raise PluginError(exc.format()) from None
+        self._publish(config, atomic, cache, state, prepared, published)
+
+    @staticmethod
+    def _carried_over(
+        published: PublishedRecord,
+        known: dict[str, str],
+        writer: SiteWriter,
+        cache: BuildCache,
+        state: BuildState,
+        atomic: AtomicBuild,
+    ) -> dict[str, str | Path]:
+        """Where every output of an edit build not made in it comes from: ``site/`` when the
+        published file is this build's (same fingerprint, or MkDocs' own output, which has
+        none), else its cache entry. ``known`` gains the fingerprints of MkDocs' files."""
+        reused: dict[str, str | Path] = dict(writer.deferred)
+        made = set(writer.written)
+        for directory, _folders, names in os.walk(atomic.temp_dir):
+            rel_dir = Path(directory).relative_to(atomic.temp_dir).as_posix()
+            made.update(name if rel_dir == "." else f"{rel_dir}/{name}" for name in names)
+        site = str(atomic.site_dir)
+        for rel, fingerprint in published.site.files.items():
+            if rel in made:
+                continue
+            expected = known.get(rel)
+            if expected is None:
+                if fingerprint[:2] in _KEYED:
+                    continue  # an output with a key that this build no longer has
+                known[rel] = fingerprint
+            elif expected != fingerprint:
+                continue
+            reused[rel] = f"{site}/{rel}"
+        for url, key in state.pages.items():
+            rel = f"{url}index.html"
+            if rel not in reused and rel not in made:
+                reused[rel] = cache.page_entry(key)
+        for rel, sha256 in state.files.items():
+            if rel not in reused:
+                reused[rel] = cache.file_path(sha256)
+        return reused
+
+    def _edit_candidates(
+        self, cache: BuildCache, state: BuildState, atomic: AtomicBuild
+    ) -> dict[str, tuple[str, str | Path]]:
+        """The search candidates of an edit build: those of the previous build, with the new
+        keys of the edited pages; other pages are read (if ever) from ``site/``."""
+        candidates: dict[str, tuple[str, str | Path]] = {}
+        site = str(atomic.site_dir)
+        for url, (key, _year) in cache.previous.search_docs.items():
+            page_key = state.pages.get(url)
+            if page_key is not None:
+                candidates[url] = (page_key, cache.page_entry(page_key))
+            else:
+                candidates[url] = (key, f"{site}/{url}index.html")
+        return candidates
 
     def _strict_warnings(self) -> bool:
         return self._warnings is not None and self._warnings.count > 0
@@ -760,7 +968,12 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         return job.url or "index.html"
 
     def _search_index(
-        self, site_dir: Path, writer: SiteWriter, cache: BuildCache, state: BuildState
+        self,
+        site_dir: Path,
+        writer: SiteWriter,
+        cache: BuildCache,
+        state: BuildState,
+        candidates: dict[str, tuple[str, str | Path]] | None = None,
     ) -> None:
         """Update the search index with the indexed pages that changed since the previous
         build, and place every index file (:mod:`generator.search`)."""
@@ -774,14 +987,17 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         )
 
         previous = cache.previous
-        candidates = self._search_candidates(site_dir, cache, state)
+        if candidates is None:
+            candidates = self._search_candidates(site_dir, cache, state)
         docs: dict[str, list[Any]] = {}
         todo: list[tuple[str, str, str | Path]] = []
-        for url, (key, source) in sorted(candidates.items()):
+        for url in sorted(candidates):
+            key, source = candidates[url]
             known = previous.search_docs.get(url)
             if known is not None and known[0] == key:
                 docs[url] = known
             else:
+                docs[url] = [key, -1]  # (its partition is known once its record is read)
                 todo.append((url, key, source))
 
         def record_year(index: int) -> int:
@@ -834,18 +1050,18 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         if "meta.json" not in files and any(entry[1] >= 0 for entry in docs.values()):
             raise SearchIndexError("indeks pencarian tidak lengkap (meta.json tidak ada)")
         state.search_docs = docs
-        state.search_files = dict(sorted(files.items()))
+        state.search_files = files
         state.search_code = code_version()
-        state.search = digest(
-            code_version(), *(f"{url}={entry[0]}" for url, entry in sorted(docs.items()))
-        )
-        for path, sha256 in state.search_files.items():
-            writer.place(f"{INDEX_DIR}/{path}", cache.search_file_entry(sha256))
-        indexed = sum(1 for entry in docs.values() if entry[1] >= 0)
+        state.search = digest(code_version(), *(f"{url}={entry[0]}" for url, entry in docs.items()))
         before = previous.search_files
-        updated = sum(
-            1 for path in files.keys() | before.keys() if files.get(path) != before.get(path)
-        )
+        updated = 0
+        for path, sha256 in state.search_files.items():
+            changed = before.get(path) != sha256
+            updated += changed
+            if changed or self._edit is None:  # an edit build carries the others over
+                writer.place(f"{INDEX_DIR}/{path}", cache.search_file_entry(sha256))
+        updated += sum(1 for path in before if path not in files)
+        indexed = sum(1 for entry in docs.values() if entry[1] >= 0)
         log.info(
             f"Indeks pencarian: {indexed} halaman, {len(todo)} dibaca ulang, "
             f"{updated} berkas diperbarui"
@@ -940,10 +1156,10 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         files = cache.previous.search_files
         removed: dict[int, dict[str, list[Any]]] = {}
         added: dict[int, dict[str, list[Any]]] = {}
-        for url in sorted(set(before) | set(after)):
+        changed = [url for url, entry in after.items() if before.get(url, (None,))[0] != entry[0]]
+        changed += [url for url in before if url not in after]
+        for url in sorted(changed):
             old, new = before.get(url), after.get(url)
-            if old is not None and new is not None and old[0] == new[0]:
-                continue
             if old is not None and old[1] >= 0:
                 removed.setdefault(old[1], {})[url] = old
             if new is not None and new[1] >= 0:

@@ -21,7 +21,7 @@ import re
 import stat
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -41,6 +41,7 @@ from .model import (
     ReleaseType,
     Verdict,
     Withdrawal,
+    outline_digest,
 )
 from .regions import RegionRegistry
 from .sources import SourceText, byte_count, line_col, read_bytes_nofollow, read_source
@@ -146,7 +147,7 @@ class ReleasePath:
 
 
 @dataclass
-class _Archive:
+class Archive:
     releases: list[ReleasePath] = field(default_factory=list)
     images: list[str] = field(default_factory=list)
     #: Problems with where files are (misplaced, unknown region, bad names), by file.
@@ -156,7 +157,7 @@ class _Archive:
         self.placement.setdefault(rel, []).append(Diagnostic(rel, 1, 1, code, message))
 
 
-def _walk(folder: Path, rel: str, archive: _Archive) -> Iterator[tuple[str, os.DirEntry[str]]]:
+def _walk(folder: Path, rel: str, archive: Archive) -> Iterator[tuple[str, os.DirEntry[str]]]:
     """Regular files below ``folder`` (sorted, never through a symlink)."""
     try:
         with os.scandir(folder) as handle:
@@ -202,7 +203,7 @@ def segment_problem(segment: str) -> str | None:
     return "hanya boleh memuat huruf kecil a-z, angka 0-9, '-', '_' dan '.'"
 
 
-def _classify(rel: str, content_dir: str, registry: RegionRegistry, archive: _Archive) -> None:
+def _classify(rel: str, content_dir: str, registry: RegionRegistry, archive: Archive) -> None:
     parts = rel.split("/")[1:]  # below content/
     name = parts[-1]
     suffix = posixpath.splitext(name)[1].lower()
@@ -300,9 +301,9 @@ def _classify(rel: str, content_dir: str, registry: RegionRegistry, archive: _Ar
     archive.releases.append(ReleasePath(rel, region_id, parts[1], day_text, slug, valid=valid))
 
 
-def scan_archive(settings: Settings, registry: RegionRegistry) -> _Archive:
+def scan_archive(settings: Settings, registry: RegionRegistry) -> Archive:
     """Every file below ``content/``, classified; cheap (names only, nothing is opened)."""
-    archive = _Archive()
+    archive = Archive()
     content = settings.root / settings.content_dir
     if not content.is_dir():
         return archive
@@ -320,7 +321,7 @@ def load_releases(
     categories: Mapping[str, Category],
     *,
     only_paths: Sequence[str] | None = None,
-    archive: _Archive | None = None,
+    archive: Archive | None = None,
 ) -> tuple[list[Release], list[Diagnostic]]:
     """Read and validate releases; return every valid one (drafts and embargoed included).
 
@@ -419,8 +420,11 @@ def _duplicate_problems(
     paths: Sequence[ReleasePath], wanted: Callable[[str], bool]
 ) -> list[Diagnostic]:
     by_url: dict[str, list[ReleasePath]] = {}
+    # A group matters only if it holds a wanted file: when a few files are checked (an edit
+    # build, a pull request) only their URLs are grouped, not the whole archive's.
+    urls = {p.url for p in paths if p.day and wanted(p.rel_path)}
     for path in paths:
-        if path.day and SLUG_RE.match(path.slug):
+        if path.day and path.url in urls and SLUG_RE.match(path.slug):
             by_url.setdefault(path.url, []).append(path)
     problems: list[Diagnostic] = []
     for url, group in sorted(by_url.items()):
@@ -569,7 +573,7 @@ def _load_release(
         claim=fields.claim,
         digest=digest.hexdigest(),
     )
-    return release, list(sink.items)
+    return replace(release, outline=outline_digest(release)), list(sink.items)
 
 
 @dataclass

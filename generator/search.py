@@ -723,7 +723,7 @@ def stamped_meta(meta: bytes, digests: Mapping[str, str]) -> bytes:
     content = json.loads(meta)
     content["stempel"] = sha256(
         "\n".join(
-            f"{path}={sha}" for path, sha in sorted(digests.items()) if path != "meta.json"
+            f"{path}={digests[path]}" for path in sorted(digests) if path != "meta.json"
         ).encode("utf-8")
     ).hexdigest()[:16]
     return _dumps(content)

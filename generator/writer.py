@@ -32,14 +32,14 @@ claiming the same URL is a bug that must not silently overwrite a page).
 from __future__ import annotations
 
 import hashlib
-import json
+import marshal
 import os
 import shutil
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from .cache import place_file
+from .cache import bulk_load, place_file
 from .diagnostics import PortalError
 
 
@@ -80,9 +80,10 @@ class PublishedRecord:
     @classmethod
     def load(cls, path: Path) -> PublishedRecord:
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            with bulk_load():
+                data = marshal.loads(path.read_bytes())
             record = cls(**{name: FolderRecord(**data[name]) for name in ("site", "spare")})
-        except (OSError, ValueError, KeyError, TypeError):
+        except (OSError, ValueError, EOFError, KeyError, TypeError):
             return cls()
         if _changing_marker(path).exists():  # a build died while changing the spare
             record.spare = FolderRecord()
@@ -101,7 +102,7 @@ class PublishedRecord:
             name: {"identity": rec.identity, "files": rec.files}
             for name, rec in (("site", self.site), ("spare", self.spare))
         }
-        temp.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
+        temp.write_bytes(marshal.dumps(data))
         os.replace(temp, path)
         _changing_marker(path).unlink(missing_ok=True)
 
@@ -193,10 +194,15 @@ class AtomicBuild:
             before_spare_change()
             replaced, removed = self._update(spare, record.spare.files, files, reused)
             return PreparedFolder(spare, new, True, replaced, removed)
+        # Tens of thousands of links: plain strings, and each folder made once.
+        root = str(self.temp_dir)
+        made: set[str] = set()
         for rel, entry in sorted(reused.items()):
-            target = self.temp_dir / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            place_file(entry, target)
+            folder = rel.rpartition("/")[0]
+            if folder not in made:
+                os.makedirs(f"{root}/{folder}", exist_ok=True)
+                made.add(folder)
+            place_file(entry, f"{root}/{rel}")
         return PreparedFolder(self.temp_dir, new, False, len(reused), 0)
 
     def _staged_fingerprints(self, known: Mapping[str, str]) -> dict[str, str]:
@@ -336,6 +342,11 @@ class SiteWriter:
         self.defer = defer
         #: (Plain strings where a caller has them: 100,000 ``Path`` objects cost a second.)
         self.deferred: dict[str, str | Path] = {}
+
+    @property
+    def written(self) -> set[str]:
+        """Every path written or placed so far."""
+        return self._written
 
     def target(self, rel_path: str) -> Path:
         """The absolute path for ``rel_path``, or :class:`OutputError` if it is not confined."""

@@ -27,6 +27,9 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
 from generator import pipeline
+from generator.cache import SourceSnapshot
+from generator.config import settings_from_plugin
+from generator.pages import PortalPages
 from generator.plugin import PortalPlugin
 from generator.render_pool import Progress, run_tasks
 from generator.search import (
@@ -434,7 +437,7 @@ def test_unchanged_sources_leave_site_alone_without_loading_anything(
     def refuse(*_args: object, **_kwargs: object) -> object:
         raise AssertionError("sources were loaded")
 
-    monkeypatch.setattr(pipeline, "validate", refuse)
+    monkeypatch.setattr(pipeline, "validate_sources", refuse)
     with caplog.at_level(logging.INFO):
         build_site(repo.root)
     assert took_shortcut(caplog)
@@ -479,9 +482,179 @@ def test_any_change_to_the_sources_means_a_real_build(
     assert tree_digest(site) == fresh_build(repo, tmp_path / "fresh")
 
 
-def test_racy_sources_are_never_recorded(built: tuple[PortalRepo, Path, dict[str, str]]) -> None:
+def test_racy_sources_are_never_trusted(
+    built: tuple[PortalRepo, Path, dict[str, str]], caplog: pytest.LogCaptureFixture
+) -> None:
+    """Sources modified within two seconds of a scan may change again without their mtime
+    moving: their record proves nothing, neither that nothing changed nor which files did."""
     repo, _site, _before = built  # built right after the sources were written
-    assert not (repo.root / CACHE / "sources.json").exists()
+    record = SourceSnapshot.published(repo.root / CACHE)
+    assert record["trustworthy"] is False
+    assert record["files"] and all(stat is None for stat in record["files"].values())
+    with caplog.at_level(logging.INFO):
+        build_site(repo.root)
+    assert not took_shortcut(caplog)
+
+
+# --- edit builds ---------------------------------------------------------------------------------
+
+EDIT_BUILD = re.compile(r"Hanya isi (\d+) rilis yang berubah")
+RAPAT = "content/kota-bandung/2024/2024-05-18-rapat-koordinasi.md"
+
+
+def edit_builds(caplog: pytest.LogCaptureFixture) -> list[int]:
+    """How many releases each edit build of the log saw edited."""
+    return [
+        int(match.group(1))
+        for record in caplog.records
+        if (match := EDIT_BUILD.search(record.getMessage()))
+    ]
+
+
+def append_to(path: Path, text: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+def test_body_edits_are_edit_builds_identical_to_full_builds(
+    built: tuple[PortalRepo, Path, dict[str, str]],
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A release whose body alone changed is rebuilt without planning the rest of the site;
+    one edit after another (first with no spare folder, then through it) each gives the site a
+    build from nothing gives, with its own page, its feeds and its search files changed."""
+    repo, site, _cold = built
+    age_sources(repo.root)
+    build_site(repo.root)  # a trustworthy record of the sources
+    other = repo.root / "content/kota-makassar/2024/2024-02-01-jadwal-lama.md"  # withdrawn
+    edits = [
+        [RAPAT],
+        ["content/pusat/2024/2024-05-05-rilis-nomor-4.md", RAPAT],
+        [other.relative_to(repo.root).as_posix()],
+    ]
+    for number, paths in enumerate(edits):
+        before = tree_digest(site)
+        for rel in paths:
+            append_to(repo.root / rel, f"\nParagraf suntingan ke-{number}.\n")
+        caplog.clear()
+        with caplog.at_level(logging.INFO):
+            build_site(repo.root)
+        assert edit_builds(caplog) == [len(paths)], number
+        assert (number > 0) == bool(spare_updates(caplog))
+        after = tree_digest(site)
+        assert after == fresh_build(repo, tmp_path / f"fresh-{number}")
+        outputs, _index = split_index(changed(before, after))
+        pages = {path for path in outputs if path.endswith(".html")}
+        assert len(pages) == len(paths), pages
+        # Feeds carry listed releases only: the withdrawn one changes no feed.
+        feeds = outputs - pages
+        assert bool(feeds) == (number < 2) and all(path.startswith("feeds/") for path in feeds)
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["title", "time", "tags", "draft", "image alt", "summary", "new release", "region", "broken"],
+)
+def test_anything_other_pages_show_means_a_full_build(
+    built: tuple[PortalRepo, Path, dict[str, str]],
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    change: str,
+) -> None:
+    """A change to anything but the body of existing releases (what listings, neighbours and
+    related links show, the set of files, the registry) is planned as a full build; a broken
+    file is reported as in any build, and site/ stays as it was."""
+    repo, site, _cold = built
+    age_sources(repo.root)
+    build_site(repo.root)
+    published = tree_digest(site)
+    release = repo.root / RAPAT
+    text = release.read_text(encoding="utf-8")
+    edits = {
+        "title": ("Rapat Koordinasi Kehumasan", "Rapat Koordinasi Humas"),
+        "time": ("16:30", "16:45"),
+        "tags": ("[kehumasan, rapat]", "[kehumasan]"),
+        "draft": ("\n---\n", "\ndraft: true\n---\n"),
+        "image alt": ("di Balai Kota", "di Gedung Sate"),
+        "summary": ("summary: ", "summary: Diperbarui. "),
+        "broken": ("category: pemerintahan", "category: tidak-ada"),
+    }
+    if change == "new release":
+        repo.write_release("kota-makassar", "2024-12-30 08:00", "rilis-baru")
+    elif change == "region":
+        registry = repo.root / "regions" / "kota-makassar.yml"
+        registry.write_text(registry.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    else:
+        old, new = edits[change]
+        assert old in text, change
+        release.write_text(text.replace(old, new, 1) + "\nParagraf baru.\n", encoding="utf-8")
+    caplog.clear()
+    with caplog.at_level(logging.INFO):
+        if change == "broken":
+            with pytest.raises(Abort):
+                build_site(repo.root)
+            assert any("REL" in record.getMessage() for record in caplog.records)
+            assert tree_digest(site) == published
+            return
+        build_site(repo.root)
+    assert edit_builds(caplog) == []
+    assert tree_digest(site) == fresh_build(repo, tmp_path / "fresh")
+
+
+def test_an_edit_build_after_other_builds_keeps_every_later_build_exact(
+    built: tuple[PortalRepo, Path, dict[str, str]],
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Edit builds keep the cache's state whole: a full build after them (a retitled release)
+    and a no-change build after that are exact, and an edit of a body twice in a row within
+    the racy window is still seen."""
+    repo, site, _cold = built
+    age_sources(repo.root)
+    build_site(repo.root)
+    release = repo.root / RAPAT
+    with caplog.at_level(logging.INFO):
+        append_to(release, "\nSatu.\n")
+        build_site(repo.root)
+        append_to(release, "\nDua.\n")  # same second as the last scan: racy
+        build_site(repo.root)
+    assert edit_builds(caplog) == [1, 1]
+    assert "Dua." in (site / "kota-bandung/2024/2024-05-18-rapat-koordinasi/index.html").read_text(
+        encoding="utf-8"
+    )
+    text = release.read_text(encoding="utf-8")
+    release.write_text(text.replace("Rapat Koordinasi", "Rapat Besar", 1), encoding="utf-8")
+    build_site(repo.root)
+    expected = fresh_build(repo, tmp_path / "fresh")
+    assert tree_digest(site) == expected
+    age_sources(repo.root)
+    caplog.clear()
+    with caplog.at_level(logging.INFO):
+        build_site(repo.root)
+        build_site(repo.root)
+    assert took_shortcut(caplog) and tree_digest(site) == expected
+
+
+def test_tab_jobs_are_the_planned_pages_mkdocs_renders(
+    built: tuple[PortalRepo, Path, dict[str, str]],
+) -> None:
+    """The pages an edit build hands MkDocs (for the same navigation) are those of the full
+    plan, in the same form."""
+    repo, _site, _cold = built
+    config = load_config(config_file=str(repo.root / "mkdocs.yml"))
+    settings = settings_from_plugin(
+        repo.root, config.site_name, config.site_url, config.plugins["portal"].config
+    )
+    portal, _ = pipeline.validate(settings)
+    assert portal is not None
+    pages = PortalPages(portal, settings, with_search_page=True)
+    release = portal.releases[3]
+    planned = [
+        job
+        for job in pages.jobs
+        if job.in_nav or job.kind == "search" or (job.kind == "release" and job.key == release.id)
+    ]
+    assert list(pages.tab_jobs([release.id])) == planned
 
 
 def test_an_embargo_ending_means_a_real_build(

@@ -17,7 +17,7 @@ from test_site_build import build_rich_site, build_site, page, parse
 
 from generator import pipeline
 from generator.config import Settings
-from generator.model import Portal, newest_first_key
+from generator.model import newest_first_key
 
 EVIL_TITLE = "</title><script>alert(1)</script> & \"kutip\" 'satu' <b>"
 EVIL_SUMMARY = '"><img src=x onerror=alert(2)> ringkasan & <script>alert(3)</script>'
@@ -37,10 +37,11 @@ def rich_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _inject_evil_release(monkeypatch: pytest.MonkeyPatch) -> None:
     """Feed the renderer a release that validation would refuse (defence in depth)."""
-    real_validate = pipeline.validate
+    real_validate = pipeline.validate_sources
 
-    def validate(settings: Settings, only_paths: Any = None) -> tuple[Portal | None, list[Any]]:
-        portal, problems = real_validate(settings, only_paths)
+    def validate(settings: Settings, *args: Any, **kwargs: Any) -> pipeline.Validated:
+        validated = real_validate(settings, *args, **kwargs)
+        portal = validated.portal
         assert portal is not None
         evil = make_release(
             slug="jahat",
@@ -52,9 +53,9 @@ def _inject_evil_release(monkeypatch: pytest.MonkeyPatch) -> None:
             tags=("aman",),
         )
         releases = tuple(sorted((*portal.releases, evil), key=newest_first_key))
-        return dataclasses.replace(portal, releases=releases), problems
+        return dataclasses.replace(validated, portal=dataclasses.replace(portal, releases=releases))
 
-    monkeypatch.setattr(pipeline, "validate", validate)
+    monkeypatch.setattr(pipeline, "validate_sources", validate)
 
 
 @pytest.fixture
