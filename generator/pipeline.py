@@ -106,7 +106,11 @@ class Validated:
 
 
 def validate(
-    settings: Settings, only_paths: Sequence[str] | None = None, *, use_cache: bool = True
+    settings: Settings,
+    only_paths: Sequence[str] | None = None,
+    *,
+    use_cache: bool = True,
+    parallel: bool = True,
 ) -> tuple[Portal | None, list[Diagnostic]]:
     """Load and validate everything; the model is returned only when there is no error.
 
@@ -114,7 +118,7 @@ def validate(
     while ids and URLs are still checked for uniqueness against the whole archive. A full
     validation (no ``only_paths``) reuses the release cache unless ``use_cache`` is False.
     """
-    result = validate_sources(settings, only_paths, use_cache=use_cache)
+    result = validate_sources(settings, only_paths, use_cache=use_cache, parallel=parallel)
     return result.portal, result.diagnostics
 
 
@@ -124,6 +128,7 @@ def validate_sources(
     *,
     use_cache: bool = True,
     since: Revalidation | None = None,
+    parallel: bool = True,
 ) -> Validated:
     """:func:`validate` with what a build needs besides the model. With ``since`` (only
     release files changed since the build that made its model), the registry, categories and
@@ -143,17 +148,21 @@ def validate_sources(
         cache = ReleaseCache(settings)
         if since is not None:
             releases, release_problems = cache.load(
-                registry, categories, archive=since.model.archive, stats=since.stats
+                registry,
+                categories,
+                archive=since.model.archive,
+                stats=since.stats,
+                parallel=parallel,
             )
         else:
             region_problems = tuple(problems)
-            releases, release_problems = cache.load(registry, categories)
+            releases, release_problems = cache.load(registry, categories, parallel=parallel)
             assert cache.archive is not None
             model = SourceModel(registry, categories, region_problems, cache.archive)
         reread = cache.reread
     else:
         releases, release_problems = load_releases(
-            settings, registry, categories, only_paths=only_paths
+            settings, registry, categories, only_paths=only_paths, parallel=parallel
         )
         model = None
     problems += release_problems
@@ -218,6 +227,7 @@ class ReleaseCache:
         *,
         archive: Archive | None = None,
         stats: Mapping[str, FileStat | None] | None = None,
+        parallel: bool = True,
     ) -> tuple[list[Release], list[Diagnostic]]:
         """Every valid release and the diagnostics of every file, as ``load_releases`` gives
         them for the whole archive; only files not in the cache are read and parsed.
@@ -311,7 +321,12 @@ class ReleaseCache:
         problems: list[Diagnostic] = []
         if misses or not hits:
             fresh, problems = load_releases(
-                settings, registry, categories, only_paths=sorted(misses), archive=archive
+                settings,
+                registry,
+                categories,
+                only_paths=sorted(misses),
+                archive=archive,
+                parallel=parallel,
             )
         fresh_by_path = {release.source_path: release for release in fresh}
         for rel in misses:

@@ -117,6 +117,12 @@ def _rendered_by_mkdocs(job: PageJob) -> bool:
     return job.in_nav or job.kind == "search"
 
 
+def _indexed(job: PageJob) -> bool:
+    """Generated pages that can be in the search index: releases and each region's first
+    page (whether one is, its HTML says: ``data-pagefind-body``)."""
+    return job.kind == "release" or (job.kind == "region" and job.page == 1)
+
+
 def _theme_dirs_outside_packages(config: MkDocsConfig) -> list[Path]:
     """Theme folders whose files are not covered by a package version in ``code_version``
     (a ``custom_dir``, overrides): every file in them (templates, partials, icons) counts."""
@@ -277,7 +283,9 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
                 since = Revalidation.of(record.get("model"), changed, snapshot.files)
         self._snapshot = snapshot
 
-        validated = pipeline.validate_sources(settings, since=since)
+        validated = pipeline.validate_sources(
+            settings, since=since, parallel=self.command != "serve"
+        )
         diagnostics = validated.diagnostics
         for diagnostic in diagnostics:
             if diagnostic.severity is Severity.WARNING:
@@ -1075,7 +1083,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         itself (tabs, docs, the offices page) are read now and keyed by their bytes."""
         candidates: dict[str, tuple[str, str | Path]] = {}
         for job in self._detached:
-            if job.kind == "release" or (job.kind == "region" and job.page == 1):
+            if _indexed(job):
                 key = state.pages[job.url]
                 candidates[job.url] = (key, cache.page_entry(key))
         for path in sorted(site_dir.rglob("*.html")):

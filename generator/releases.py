@@ -44,6 +44,7 @@ from .model import (
     outline_digest,
 )
 from .regions import RegionRegistry
+from .render_pool import run_tasks
 from .sources import SourceText, byte_count, line_col, read_bytes_nofollow, read_source
 from .taxonomy import CATEGORIES_FILE
 from .timefmt import format_datetime
@@ -322,12 +323,14 @@ def load_releases(
     *,
     only_paths: Sequence[str] | None = None,
     archive: Archive | None = None,
+    parallel: bool = True,
 ) -> tuple[list[Release], list[Diagnostic]]:
     """Read and validate releases; return every valid one (drafts and embargoed included).
 
     With ``only_paths`` (repository-relative POSIX paths) only those files are checked in
     detail and returned; ids and URLs are still compared with the whole archive (``archive``:
-    the caller's :func:`scan_archive` of it, when it has one).
+    the caller's :func:`scan_archive` of it, when it has one). ``parallel`` False keeps the
+    work in this process (``mkdocs serve`` must not fork its server threads).
     """
     if archive is None:
         archive = scan_archive(settings, registry)
@@ -347,17 +350,16 @@ def load_releases(
     for rel in archive.images:
         if wanted(rel):
             sink.extend(images.check_standalone(rel))
-    releases: list[Release] = []
-    for release_path in archive.releases:
-        if not wanted(release_path.rel_path):
-            continue
+    chosen = [path for path in archive.releases if wanted(path.rel_path)]
+
+    def check(index: int) -> tuple[Release | None, list[Diagnostic]]:
+        release_path = chosen[index]
         region = registry.get(release_path.region_id)
         assert region is not None  # _classify only keeps known regions
         try:
-            release, problems = _load_release(settings, region, categories, release_path, images)
+            return _load_release(settings, region, categories, release_path, images)
         except Exception as exc:  # last resort: one odd file must never stop the check
-            release = None
-            problems = [
+            return None, [
                 Diagnostic(
                     release_path.rel_path,
                     1,
@@ -367,6 +369,12 @@ def load_releases(
                     "laporkan ke tim pusat beserta berkasnya",
                 )
             ]
+
+    # Each file is checked on its own: on every core when there are many (a build from
+    # nothing, a check of the whole archive), in this process for a pull request's few.
+    checked, _warnings = run_tasks(len(chosen), check, label="Memeriksa rilis", parallel=parallel)
+    releases: list[Release] = []
+    for release_path, (release, problems) in zip(chosen, checked, strict=True):
         sink.extend(problems)
         if release is not None and release_path.valid and release_path.rel_path not in duplicated:
             releases.append(release)

@@ -137,6 +137,7 @@ def run_tasks(
                 progress.advance(1)
             return results, 0
         _task = task
+        frozen = gc.get_freeze_count() > 0  # the caller's own freeze outlives this pool
         gc.collect()
         gc.freeze()  # keep the inherited objects out of the workers' collections (no copies)
         try:
@@ -151,7 +152,8 @@ def run_tasks(
                     warnings += chunk_warnings
                     progress.advance(done)
         finally:
-            gc.unfreeze()
+            if not frozen:
+                gc.unfreeze()
             _task = None
         return results, warnings
     finally:
