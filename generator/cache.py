@@ -340,6 +340,9 @@ class BuildCache:
 
 #: Record of the sources the published ``site/`` was built from (see :class:`SourceSnapshot`).
 _SOURCES_FILE = "sources.pickle"
+#: The model part of that record, in a file of its own: it changes far less often than the
+#: file list (never in an edit build), and is then not written again.
+_MODEL_FILE = "sources-model.pickle"
 #: A file changed this recently may change again within the file system's timestamp
 #: resolution without its mtime moving: such a snapshot is never trusted ("racy git").
 _RACY_NS = 2_000_000_000
@@ -422,6 +425,16 @@ class SourceSnapshot:
             return {}
         return data if isinstance(data, dict) else {}
 
+    @staticmethod
+    def published_model(cache_root: Path, record: Mapping[str, Any]) -> Any:
+        """The model ``record`` was saved with (None when it is missing or another one)."""
+        try:
+            with open(cache_root / _MODEL_FILE, "rb") as handle, bulk_load():
+                model_id, model = pickle.load(handle)
+        except Exception:  # any damage (or another version's classes): no model
+            return None
+        return model if model_id and model_id == record.get("model_id") else None
+
     def unchanged_since(self, record: Mapping[str, Any], site: list[int], build_time: str) -> bool:
         """Whether ``record`` (see :meth:`save`) describes these sources, this ``site/`` and
         an embargo window that holds ``build_time`` (ISO 8601, UTC)."""
@@ -451,15 +464,30 @@ class SourceSnapshot:
         )
 
     def save(
-        self, cache_root: Path, site: list[int], since: str, until: str | None, model: Any = None
+        self,
+        cache_root: Path,
+        site: list[int],
+        since: str,
+        until: str | None,
+        model: Any = None,
+        model_id: str | None = None,
     ) -> None:
         """Record that ``site/`` was published from these sources; ``model`` is what the
-        build derived from their names alone (kept for the next build; see the pipeline)."""
+        build derived from their names alone (kept for the next build; see the pipeline).
+        ``model_id`` names the stored model when ``model`` is the one it names."""
         path = cache_root / _SOURCES_FILE
         path.unlink(missing_ok=True)
         if not site:
             return
         cache_root.mkdir(parents=True, exist_ok=True)
+        if model is None:
+            model_id = None
+        elif not model_id or not (cache_root / _MODEL_FILE).is_file():
+            model_id = f"{time.time_ns():x}-{os.getpid()}"
+            temp = cache_root / f".{_MODEL_FILE}.{os.getpid()}"
+            with open(temp, "wb") as handle:
+                pickle.dump((model_id, model), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temp, cache_root / _MODEL_FILE)
         temp = cache_root / f".{_SOURCES_FILE}.{os.getpid()}"
         record = {
             "sources": self.digest,
@@ -469,7 +497,7 @@ class SourceSnapshot:
             "site": site,
             "from": since,
             "until": until,
-            "model": model,
+            "model_id": model_id,
         }
         with open(temp, "wb") as handle:
             pickle.dump(record, handle, protocol=pickle.HIGHEST_PROTOCOL)

@@ -80,28 +80,30 @@ TAB_PAGES: tuple[tuple[str, str], ...] = (
 
 
 class ArchiveIndex:
-    """Positions, roll-ups and counts over the whole archive, computed once per build."""
+    """Positions, roll-ups and counts over the whole archive, each computed once per build
+    and only when asked for (an edit build asks about one region and one category)."""
 
     def __init__(self, portal: Portal) -> None:
         self.portal = portal
-        region_pos: dict[str, int] = {}
-        for region_id in portal.regions:
-            for index, release in enumerate(portal.releases_of_region(region_id)):
-                region_pos[release.id] = index
-        category_pos: dict[str, int] = {}
-        for category_id in portal.categories:
-            for index, release in enumerate(portal.releases_in_category(category_id)):
-                category_pos[release.id] = index
+        self._positions: dict[tuple[str, str], Mapping[str, int]] = {}
+
+    @cached_property
+    def rollups(self) -> Mapping[str, tuple[Release, ...]]:
+        portal = self.portal
         rollups: dict[str, list[Release]] = {p.id: [] for p in portal.provinces()}
         for release in portal.listed:  # newest first, so each roll-up is too
             province = portal.province_of(portal.regions[release.region_id])
             if province is not None:
                 rollups[province.id].append(release)
-        self.region_pos: Mapping[str, int] = MappingProxyType(region_pos)
-        self.category_pos: Mapping[str, int] = MappingProxyType(category_pos)
-        self.rollups: Mapping[str, tuple[Release, ...]] = MappingProxyType(
-            {k: tuple(v) for k, v in rollups.items()}
-        )
+        return MappingProxyType({k: tuple(v) for k, v in rollups.items()})
+
+    def _position(self, kind: str, key: str, siblings: Sequence[Release]) -> Mapping[str, int]:
+        """Release id → index in one region's or category's list."""
+        found = self._positions.get((kind, key))
+        if found is None:
+            found = {release.id: index for index, release in enumerate(siblings)}
+            self._positions[(kind, key)] = found
+        return found
 
     def listing_of(self, region: Region) -> tuple[Release, ...]:
         """What a region's page lists: a province's roll-up, else the region's own releases."""
@@ -111,10 +113,10 @@ class ArchiveIndex:
 
     def neighbours(self, release: Release) -> tuple[Release | None, Release | None]:
         """(newer, older) in the same region, like ``Portal.neighbours`` but O(1)."""
-        index = self.region_pos.get(release.id)
+        siblings = self.portal.releases_of_region(release.region_id)
+        index = self._position("region", release.region_id, siblings).get(release.id)
         if index is None:  # withdrawn: not listed, so no neighbours
             return (None, None)
-        siblings = self.portal.releases_of_region(release.region_id)
         newer = siblings[index - 1] if index > 0 else None
         older = siblings[index + 1] if index + 1 < len(siblings) else None
         return (newer, older)
@@ -124,11 +126,11 @@ class ArchiveIndex:
         chosen: list[Release] = []
         seen = set(exclude) | {release.id}
         sources = (
-            (self.portal.releases_in_category(release.category), self.category_pos),
-            (self.portal.releases_of_region(release.region_id), self.region_pos),
+            ("category", release.category, self.portal.releases_in_category(release.category)),
+            ("region", release.region_id, self.portal.releases_of_region(release.region_id)),
         )
-        for siblings, positions in sources:
-            index = positions.get(release.id)
+        for kind, key, siblings in sources:
+            index = self._position(kind, key, siblings).get(release.id)
             if index is None:
                 continue
             for distance in range(1, 2 * RELATED_COUNT + 2):

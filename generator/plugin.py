@@ -24,6 +24,12 @@ Order of a build (``mkdocs build``):
    folder is swapped in. Any failure (or a strict-mode warning) throws the temporary folder
    away and leaves the previous ``site/`` untouched.
 
+Two shortcuts, both decided in ``on_config`` from the source snapshot (:mod:`generator.cache`):
+when no source changed since ``site/`` was published, nothing is built and ``site/`` stays;
+when only the bodies of some releases changed, the build is an *edit build* (:class:`_Edit`):
+only their pages, the feeds and the search index are made, everything else is carried over
+from ``site/``.
+
 ``mkdocs serve`` builds into MkDocs' own temporary folder, so no swap happens there, and it
 reloads on changes in ``content/`` and ``regions/``.
 """
@@ -34,6 +40,7 @@ import gc
 import hashlib
 import logging
 import os
+import shutil
 import sysconfig
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -240,6 +247,8 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         self._snapshot: SourceSnapshot | None = None
         self._sources_unchanged = False
         self._model: SourceModel | None = None
+        #: Names the stored model when this build's model is that one (not written again).
+        self._model_id: str | None = None
         self._edit: _Edit | None = None
 
     # --- lifecycle ------------------------------------------------------------------------
@@ -280,7 +289,10 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
                 return config
             changed = snapshot.changed_since(record, site_identity, build_time)
             if changed is not None:
-                since = Revalidation.of(record.get("model"), changed, snapshot.files)
+                model = SourceSnapshot.published_model(settings.root / settings.cache_dir, record)
+                since = Revalidation.of(model, changed, snapshot.files)
+                if since is not None:
+                    self._model_id = record.get("model_id")
         self._snapshot = snapshot
 
         validated = pipeline.validate_sources(
@@ -373,6 +385,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
             self.settings.build_time.isoformat(),
             upcoming.astimezone(UTC).isoformat() if upcoming is not None else None,
             self._model,
+            self._model_id,
         )
 
     def _reset(self) -> None:
@@ -382,6 +395,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         self._snapshot = None
         self._sources_unchanged = False
         self._model = None
+        self._model_id = None
         self._edit = None
         self.portal = None
         self.pages = None
@@ -722,9 +736,13 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         writer = SiteWriter(staging, defer=True)
         state = BuildState(pages=dict(previous.pages), files=dict(previous.files))
         try:
-            # MkDocs' own output (the 404 page, its sitemap) is the published one.
-            for name in ("404.html", *MKDOCS_SITEMAPS):
-                (staging / name).unlink(missing_ok=True)
+            # MkDocs' own output (its 404 page and sitemap, any template of the theme) was made
+            # with an empty file list; the published one is what it makes from the full list.
+            for entry in staging.iterdir():
+                if entry.is_dir() and not entry.is_symlink():
+                    shutil.rmtree(entry)
+                else:
+                    entry.unlink()
             feed_cache = feeds.FeedCache(cache, state)
             shell = self._shell_digest(config)
             page_keys = []

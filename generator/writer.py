@@ -188,7 +188,7 @@ class AtomicBuild:
         files = dict(staged)
         for rel, entry in reused.items():
             files[rel] = known.get(rel) or "e:" + os.path.basename(entry)
-        new = FolderRecord(files=dict(sorted(files.items())))
+        new = FolderRecord(files=files)
         spare = self.spare_dir
         if record.spare.matches(spare) and spare.is_dir():
             before_spare_change()
@@ -224,15 +224,13 @@ class AtomicBuild:
     ) -> tuple[int, int]:
         """Make ``folder`` (holding the files ``old``) hold exactly the files ``new``; return
         how many files were replaced and how many deleted."""
-        gone = sorted(set(old) - set(new))
+        gone = sorted(rel for rel in old if rel not in new)
         for rel in gone:
             _remove(folder / rel)
             _prune_empty_parents(folder, rel)
-        replaced = 0
-        for rel, fingerprint in sorted(new.items()):
-            if old.get(rel) == fingerprint:
-                continue
-            replaced += 1
+        # Tens of thousands of files, a few of them changed: only those are sorted.
+        changed = sorted(rel for rel, fingerprint in new.items() if old.get(rel) != fingerprint)
+        for rel in changed:
             target = folder / rel
             _make_parents(folder, rel)
             if target.is_dir() and not target.is_symlink():
@@ -245,7 +243,7 @@ class AtomicBuild:
                 os.replace(temp, target)
             else:
                 os.replace(staged, target)
-        return replaced, len(gone)
+        return len(changed), len(gone)
 
     def swap(
         self, folder: Path, published: FolderRecord, record: PublishedRecord
