@@ -7,8 +7,10 @@ be missed, never served:
 * **Pages** (``pages/<kk>/<key>.html``): the finished HTML of one generated page. The key
   (:meth:`generator.pages.PortalPages.input_digest` plus the *shell digest*) covers what the
   page shows (the release's source and image bytes, its region, province and category, the
-  neighbours and related releases it links to; for listings the releases on that page and the
-  region/category registry), the theme and MkDocs configuration, the navigation, and the
+  outlines of the neighbours and related releases it links to; for listings the outlines of
+  the releases on that page and the region/category registry; an outline is every field but
+  the body, see :attr:`generator.model.Release.outline`), the theme and MkDocs configuration,
+  the navigation, and the
   generator's own code (:func:`code_version`). Reused pages are published by hard link
   (copied where links are impossible; see :mod:`generator.writer` for when no link is made).
 * **Feeds** (``feeds/<kk>/<key>``): the bytes of one feed file, keyed by its feed set's inputs.
@@ -23,6 +25,9 @@ be missed, never served:
   in their region folder, their region record, the categories, the settings that influence
   validation and :func:`code_version`.
 * ``serve/`` holds the page, feed and search entries of ``mkdocs serve`` (another site URL).
+* ``state.marshal`` (:class:`BuildState`): what the last build used; ``sources.pickle``
+  (:class:`SourceSnapshot`): the stat of every source file the published ``site/`` was built
+  from, which tells the next build whether, and which, sources changed.
 
 The cache is never needed for correctness: deleting ``.cache/portal/`` gives a byte-identical
 build, only slower. Entries not used by the latest build are removed at its end (``state``

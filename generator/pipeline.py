@@ -9,6 +9,11 @@ build is not parsed again; its validated :class:`~generator.model.Release` and i
 come from ``.cache/portal/releases/``. Only the other files go through
 :func:`generator.releases.load_releases` (as ``only_paths``, which still checks ids and URLs
 for uniqueness against the whole archive), so the diagnostics are exactly those of a full run.
+
+When a build knows that only some release files changed since the published build (its source
+snapshot says so; same file names, configuration and code), :func:`validate_sources` takes
+that build's registry, categories and archive classification (:class:`SourceModel`) and hashes
+only the changed files (:class:`Revalidation`).
 """
 
 from __future__ import annotations

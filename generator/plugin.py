@@ -46,7 +46,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from jinja2 import Environment, FileSystemBytecodeCache
 from mkdocs.commands.build import _build_page, _populate_page
@@ -59,7 +59,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils.templates import TemplateContext
 
-from . import pipeline, urls
+from . import urls
 from .cache import (
     BuildCache,
     BuildState,
@@ -74,10 +74,13 @@ from .diagnostics import PortalError, Severity
 from .model import Image, Portal, Release
 from .pages import TAB_PAGES, PageJob, PortalPages
 from .pages_meta import LOGO_PATH
-from .pipeline import Revalidation, SourceModel, Validated
 from .render_pool import Progress, run_tasks
 from .search import INDEX_DIR, SearchRecord
 from .writer import AtomicBuild, PreparedFolder, PublishedRecord, SiteWriter, folder_identity
+
+if TYPE_CHECKING:  # the pipeline and feeds load only when a build needs them
+    from .feeds import FeedCache
+    from .pipeline import Revalidation, SourceModel, Validated
 
 #: Records of the published ``site/`` and its spare, in the cache folder (generator.writer);
 #: marshal, like the build state: read and written on every build.
@@ -290,10 +293,14 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
             changed = snapshot.changed_since(record, site_identity, build_time)
             if changed is not None:
                 model = SourceSnapshot.published_model(settings.root / settings.cache_dir, record)
+                from .pipeline import Revalidation
+
                 since = Revalidation.of(model, changed, snapshot.files)
                 if since is not None:
                     self._model_id = record.get("model_id")
         self._snapshot = snapshot
+
+        from . import pipeline
 
         validated = pipeline.validate_sources(
             settings, since=since, parallel=self.command != "serve"
@@ -658,11 +665,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
                 return
             if self.atomic is not None:
                 self._place_images(writer, cache, state)
-            contents = self._write_detached_pages(config, writer, cache, page_keys, feed_items)
-            feed_files = feeds.build_feeds(self.portal, self.settings, feed_cache, contents)
-            del contents  # free the item contents before the sitemaps
-            feed_cache.keep(writer.write_all(feed_files))
-            del feed_files
+            self._pages_and_feeds(config, writer, cache, page_keys, feed_cache, feed_items)
             for name in MKDOCS_SITEMAPS:
                 writer.remove(name)
             writer.write_all(sitemap_files)
@@ -680,6 +683,25 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         except PortalError as exc:
             raise PluginError(exc.format()) from None
         self._publish(config, self.atomic, cache, state, prepared, record)
+
+    def _pages_and_feeds(
+        self,
+        config: MkDocsConfig,
+        writer: SiteWriter,
+        cache: BuildCache,
+        page_keys: list[tuple[PageJob, str]],
+        feed_cache: FeedCache,
+        feed_items: list[Release],
+    ) -> None:
+        """The detached pages (reused or rendered) and every feed file, built from the item
+        contents the page workers rendered."""
+        from .feeds import build_feeds
+
+        assert self.portal is not None and self.settings is not None
+        contents = self._write_detached_pages(config, writer, cache, page_keys, feed_items)
+        feed_files = build_feeds(self.portal, self.settings, feed_cache, contents)
+        del contents  # free the item contents before the next stage
+        feed_cache.keep(writer.write_all(feed_files))
 
     @staticmethod
     def _prepare(
@@ -744,18 +766,9 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
                 else:
                     entry.unlink()
             feed_cache = feeds.FeedCache(cache, state)
-            shell = self._shell_digest(config)
-            page_keys = []
-            for job in self._detached:
-                key = digest(shell, self.pages.input_digest(job))
-                state.pages[job.url] = key
-                page_keys.append((job, key))
+            page_keys = self._page_keys(config, state)  # the edited releases' pages only
             feed_items = feeds.contents_needed(self.portal, self.settings, feed_cache)
-            contents = self._write_detached_pages(config, writer, cache, page_keys, feed_items)
-            feed_files = feeds.build_feeds(self.portal, self.settings, feed_cache, contents)
-            del contents
-            feed_cache.keep(writer.write_all(feed_files))
-            del feed_files
+            self._pages_and_feeds(config, writer, cache, page_keys, feed_cache, feed_items)
             if self._strict_warnings():
                 return
             if self.settings.search:

@@ -635,6 +635,41 @@ def test_an_edit_build_after_other_builds_keeps_every_later_build_exact(
     assert took_shortcut(caplog) and tree_digest(site) == expected
 
 
+def test_a_snapshot_names_the_files_changed_since_a_record(tmp_path: Path) -> None:
+    """Which files changed, by stat, or None when more than files changed."""
+    root = tmp_path / "repo"
+    (root / "content" / "a").mkdir(parents=True)
+    old = time.time() - 600
+    for name in ("one.md", "two.md"):
+        path = root / "content" / "a" / name
+        path.write_text(name, encoding="utf-8")
+        os.utime(path, (old, old))
+
+    def scan(extra: str = "config") -> SourceSnapshot:
+        return SourceSnapshot.scan(root, ["content"], extra)
+
+    cache, site = tmp_path / "cache", [1, 2]
+    scan().save(cache, site, "2026-01-01", "2026-02-01")
+    record = SourceSnapshot.published(cache)
+    assert scan().changed_since(record, site, "2026-01-15") == []
+    assert scan().unchanged_since(record, site, "2026-01-15")
+    one = root / "content" / "a" / "one.md"
+    one.write_text("ubah", encoding="utf-8")  # just now: racy, and a new stat
+    now = scan()
+    assert not now.trustworthy and now.files["content/a/one.md"] is None
+    assert now.changed_since(record, site, "2026-01-15") == ["content/a/one.md"]
+    assert now.changed_since(record, site, "2026-02-01") is None  # the window ended
+    assert now.changed_since(record, [9, 9], "2026-01-15") is None  # another site/
+    assert scan("other config").changed_since(record, site, "2026-01-15") is None
+    now.save(cache, site, "2026-01-01", None)
+    racy = SourceSnapshot.published(cache)
+    os.utime(one, (old, old))
+    # A file recorded while racy counts as changed next time, whatever its stat.
+    assert scan().changed_since(racy, site, "2026-01-15") == ["content/a/one.md"]
+    (root / "content" / "a" / "three.md").write_text("baru", encoding="utf-8")
+    assert scan().changed_since(racy, site, "2026-01-15") is None  # a new file name
+
+
 def test_tab_jobs_are_the_planned_pages_mkdocs_renders(
     built: tuple[PortalRepo, Path, dict[str, str]],
 ) -> None:
