@@ -476,10 +476,13 @@ class SourceSnapshot:
         until: str | None,
         model: Any = None,
         model_id: str | None = None,
+        derived: Mapping[str, Any] | None = None,
     ) -> None:
         """Record that ``site/`` was published from these sources; ``model`` is what the
         build derived from their names alone (kept for the next build; see the pipeline).
-        ``model_id`` names the stored model when ``model`` is the one it names."""
+        ``model_id`` names the stored model when ``model`` is the one it names; ``derived``
+        is what the next build compares its own with (the release cache's file stats, each
+        release's identity; see the plugin)."""
         path = cache_root / _SOURCES_FILE
         path.unlink(missing_ok=True)
         if not site:
@@ -503,6 +506,7 @@ class SourceSnapshot:
             "from": since,
             "until": until,
             "model_id": model_id,
+            "derived": dict(derived or {}),
         }
         with open(temp, "wb") as handle:
             pickle.dump(record, handle, protocol=pickle.HIGHEST_PROTOCOL)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -79,6 +79,8 @@ class Revalidation:
     model: SourceModel
     changed: tuple[str, ...]
     stats: Mapping[str, FileStat | None]
+    #: The stat of each region's release-cache shard as that build left it.
+    shards: Mapping[str, FileStat] = field(default_factory=dict)
 
     @classmethod
     def of(
@@ -86,6 +88,7 @@ class Revalidation:
         model: object,
         changed: Sequence[str],
         stats: Mapping[str, FileStat | None],
+        shards: object = None,
     ) -> Revalidation | None:
         """None unless every changed file is a release file of ``model``'s archive."""
         if not isinstance(model, SourceModel):
@@ -93,7 +96,11 @@ class Revalidation:
         known = {path.rel_path for path in model.archive.releases if path.valid}
         if not all(rel in known for rel in changed):
             return None
-        return cls(model, tuple(changed), stats)
+        return cls(model, tuple(changed), stats, shards if isinstance(shards, dict) else {})
+
+
+#: A release as the next build compares it: id, source digest, outline.
+ReleaseIdentity = tuple[str, str, str]
 
 
 @dataclass(frozen=True)
@@ -103,11 +110,12 @@ class Validated:
     portal: Portal | None
     diagnostics: list[Diagnostic]
     model: SourceModel | None = None
-    #: Release files read again because their bytes may have changed: path → (the release
-    #: the cache held, the release now), either None when the file was not a valid release.
-    reread: Mapping[str, tuple[Release | None, Release | None]] = field(
-        default_factory=lambda: MappingProxyType({})
-    )
+    #: Every valid release file (drafts and embargoed included): path → (id, source digest,
+    #: outline). Kept with the published build's source record, so that the next build can
+    #: tell which releases changed since, and whether only in their body.
+    identities: Mapping[str, ReleaseIdentity] = field(default_factory=dict)
+    #: The stat of each region's release-cache shard after validation (for the next build).
+    shards: Mapping[str, FileStat] = field(default_factory=dict)
 
 
 def validate(
@@ -139,7 +147,7 @@ def validate_sources(
     release files changed since the build that made its model), the registry, categories and
     archive come from that build and only the changed files are read."""
     model: SourceModel | None
-    reread: Mapping[str, tuple[Release | None, Release | None]] = {}
+    shards: Mapping[str, FileStat] = {}
     if since is not None:
         model = since.model
         registry, categories = model.registry, model.categories
@@ -158,13 +166,15 @@ def validate_sources(
                 archive=since.model.archive,
                 stats=since.stats,
                 parallel=parallel,
+                trusted=since.shards,
+                changed=since.changed,
             )
         else:
             region_problems = tuple(problems)
             releases, release_problems = cache.load(registry, categories, parallel=parallel)
             assert cache.archive is not None
             model = SourceModel(registry, categories, region_problems, cache.archive)
-        reread = cache.reread
+        shards = cache.shard_stats
     else:
         releases, release_problems = load_releases(
             settings, registry, categories, only_paths=only_paths, parallel=parallel
@@ -190,7 +200,8 @@ def validate_sources(
         site_url=settings.base_url,
         next_publication=min(waiting, default=None),
     )
-    return Validated(portal, problems, model, MappingProxyType(dict(reread)))
+    identities = {r.source_path: (r.id, r.digest, r.outline) for r in releases}
+    return Validated(portal, problems, model, identities, dict(shards))
 
 
 @dataclass(frozen=True)
@@ -222,8 +233,8 @@ class ReleaseCache:
         self.folder = settings.root / settings.cache_dir / RELEASES_CACHE
         #: The archive :meth:`load` classified (or was given).
         self.archive: Archive | None = None
-        #: Release files :meth:`load` parsed: path → (cached release, new release).
-        self.reread: dict[str, tuple[Release | None, Release | None]] = {}
+        #: The stat of every region's shard file once :meth:`load` is done.
+        self.shard_stats: dict[str, FileStat] = {}
 
     def load(
         self,
@@ -233,13 +244,17 @@ class ReleaseCache:
         archive: Archive | None = None,
         stats: Mapping[str, FileStat | None] | None = None,
         parallel: bool = True,
+        trusted: Mapping[str, FileStat] | None = None,
+        changed: Collection[str] = (),
     ) -> tuple[list[Release], list[Diagnostic]]:
         """Every valid release and the diagnostics of every file, as ``load_releases`` gives
         them for the whole archive; only files not in the cache are read and parsed.
 
         ``archive`` and ``stats`` come from a scan this build already made (the previous
         build's archive when no file name changed; every source file's stat): nothing is
-        walked or stat'ed again."""
+        walked or stat'ed again. ``trusted`` holds the stat of each region's shard as the
+        published build left it: a shard still the same, of a region in which none of the
+        ``changed`` files lies, is that build's validated releases, taken as they are."""
         settings = self.settings
         regions = registry.regions
         if archive is None:
@@ -263,7 +278,9 @@ class ReleaseCache:
 
         root = str(settings.root)  # (a string: a Path per file costs more than its stat)
         with bulk_load():
-            old_shards = {region_id: self._read(region_id) for region_id in by_region}
+            read = {region_id: self._read(region_id) for region_id in by_region}
+        old_shards = {region_id: shard for region_id, (shard, _stat) in read.items()}
+        touched = {_region_of(rel, prefix) for rel in changed}
         new_shards: dict[str, _Shard] = {}
         hits: list[Release] = []
         hit_problems: list[Diagnostic] = []
@@ -272,7 +289,22 @@ class ReleaseCache:
         release_paths = {r.rel_path for r in archive.releases}
         image_paths = set(archive.images)
         for region_id, rels in sorted(by_region.items()):
-            old = old_shards[region_id]
+            old, shard_stat = read[region_id]
+            if (
+                trusted is not None
+                and region_id not in touched
+                and shard_stat is not None
+                and trusted.get(region_id) == shard_stat
+            ):
+                # Written by the published build, and nothing in its folder changed since
+                # (same names, bytes, code and settings): its releases as they are.
+                new_shards[region_id] = old
+                for _key, release, found in old.releases.values():
+                    hits.append(release)
+                    hit_problems.extend(found)
+                for _key, found in old.images.values():
+                    hit_problems.extend(found)
+                continue
             shard = _Shard()
             new_shards[region_id] = shard
             region = regions.get(region_id)
@@ -333,11 +365,9 @@ class ReleaseCache:
                 archive=archive,
                 parallel=parallel,
             )
-        fresh_by_path = {release.source_path: release for release in fresh}
-        for rel in misses:
-            if rel in release_paths:
-                cached = old_shards.get(_region_of(rel, prefix), _Shard()).releases.get(rel)
-                self.reread[rel] = (cached[1] if cached else None, fresh_by_path.get(rel))
+        self.shard_stats = {
+            region_id: stat for region_id, (_shard, stat) in read.items() if stat is not None
+        }
         if not has_errors(problems):
             self._remember(new_shards, old_shards, fresh, problems, keys, prefix)
         releases = sorted([*hits, *fresh], key=lambda r: r.source_path)
@@ -377,26 +407,33 @@ class ReleaseCache:
         self.folder.mkdir(parents=True, exist_ok=True)
         for region_id, shard in new_shards.items():
             old = old_shards.get(region_id)
-            if old is not None and _same(old, shard):
+            if old is not None and (old is shard or _same(old, shard)):
                 continue
-            self._write(region_id, shard)
+            self.shard_stats[region_id] = self._write(region_id, shard)
 
     def _path(self, region_id: str) -> Path:
         return self.folder / f"{region_id}.pickle"
 
-    def _read(self, region_id: str) -> _Shard:
+    def _read(self, region_id: str) -> tuple[_Shard, FileStat | None]:
+        """A region's shard and the stat of its file (None: no usable shard)."""
         try:
             with open(self._path(region_id), "rb") as handle:
+                info = os.fstat(handle.fileno())
                 loaded = pickle.load(handle)
         except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError):
-            return _Shard()
-        return loaded if isinstance(loaded, _Shard) else _Shard()
+            return _Shard(), None
+        if not isinstance(loaded, _Shard):
+            return _Shard(), None
+        return loaded, (info.st_size, info.st_mtime_ns, info.st_ino)
 
-    def _write(self, region_id: str, shard: _Shard) -> None:
+    def _write(self, region_id: str, shard: _Shard) -> FileStat:
         temp = self.folder / f".{region_id}.pickle.{os.getpid()}"
         with open(temp, "wb") as handle:
             pickle.dump(shard, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temp, self._path(region_id))
+            handle.flush()
+            info = os.fstat(handle.fileno())
+        os.replace(temp, self._path(region_id))  # (a rename keeps the inode and mtime)
+        return (info.st_size, info.st_mtime_ns, info.st_ino)
 
 
 def _same(old: _Shard, new: _Shard) -> bool:

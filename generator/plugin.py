@@ -36,6 +36,7 @@ reloads on changes in ``content/`` and ``regions/``.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import hashlib
 import logging
@@ -43,7 +44,6 @@ import os
 import shutil
 import sysconfig
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from datetime import UTC
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -199,7 +199,7 @@ def _nav_text(items: Any) -> str:
     return "|".join(parts)
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class _Edit:
     """A build in which only the bodies of some releases changed since the published build
     (same configuration, theme, code, file names and embargo window; every changed file a
@@ -252,6 +252,9 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         self._model: SourceModel | None = None
         #: Names the stored model when this build's model is that one (not written again).
         self._model_id: str | None = None
+        #: What the next build compares with: the release cache's shard stats after this
+        #: build's validation, and every valid release's identity (id, digest, outline).
+        self._derived: dict[str, Any] = {}
         self._edit: _Edit | None = None
 
     # --- lifecycle ------------------------------------------------------------------------
@@ -278,6 +281,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         if config.nav is None:
             config.nav = self._navigation(Path(config.docs_dir))
         since = None
+        published_releases: object = None
         if snapshot is not None:
             record = SourceSnapshot.published(settings.root / settings.cache_dir)
             site_identity = folder_identity(Path(config.site_dir))
@@ -295,9 +299,11 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
                 model = SourceSnapshot.published_model(settings.root / settings.cache_dir, record)
                 from .pipeline import Revalidation
 
-                since = Revalidation.of(model, changed, snapshot.files)
+                derived = record.get("derived") or {}
+                since = Revalidation.of(model, changed, snapshot.files, derived.get("shards"))
                 if since is not None:
                     self._model_id = record.get("model_id")
+                    published_releases = derived.get("releases")
         self._snapshot = snapshot
 
         from . import pipeline
@@ -317,6 +323,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         portal = validated.portal
         self.portal = portal
         self._model = validated.model
+        self._derived = {"shards": validated.shards, "releases": validated.identities}
         # The model lives until the build ends: later collections need not walk it again
         # (at 10,000 releases they took a tenth of a rebuild). Undone by the next build.
         gc.freeze()
@@ -329,7 +336,9 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
             self._warnings = _WarningCounter()
             logging.getLogger("mkdocs").addHandler(self._warnings)
         if self.command != "serve":
-            self._edit = self._plan_edit(settings, Path(config.site_dir), since, validated)
+            self._edit = self._plan_edit(
+                settings, Path(config.site_dir), since, validated, published_releases
+            )
             self.atomic = AtomicBuild.begin(Path(config.site_dir))
             config.site_dir = str(self.atomic.temp_dir)
         return config
@@ -340,17 +349,21 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         site_dir: Path,
         since: Revalidation | None,
         validated: Validated,
+        published_releases: object,
     ) -> _Edit | None:
         """An edit build when only the bodies of some releases changed (:class:`_Edit`)."""
-        if since is None or not since.changed:
+        if since is None or not since.changed or not isinstance(published_releases, dict):
             return None
-        for rel, (before, after) in validated.reread.items():
-            # Read again only because it changed; valid before and after; and nothing a page
-            # other than its own shows of it is different (see Release.outline).
-            if rel not in since.changed or before is None or after is None:
+        edited = set()
+        for rel in since.changed:
+            # Compared with the published build (the release cache may hold a later version,
+            # e.g. from a build that failed): valid then and now, and nothing a page other
+            # than its own shows of it is different (see Release.outline).
+            before, after = published_releases.get(rel), validated.identities.get(rel)
+            if before is None or after is None or not after[2] or before[2] != after[2]:
                 return None
-            if before.outline != after.outline or not after.outline:
-                return None
+            if before != after:
+                edited.add(after[0])
         cache_root = settings.root / settings.cache_dir
         published = PublishedRecord.load(cache_root / PUBLISHED_RECORD)
         cache = BuildCache(cache_root)
@@ -361,11 +374,10 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
             settings.search and (not previous.search_docs or previous.search_code != code_version())
         ):
             return None
-        edited = frozenset(after.id for _before, after in validated.reread.values() if after)
         log.info(
             f"Hanya isi {len(edited)} rilis yang berubah: halaman lain dipakai ulang dari site/"
         )
-        return _Edit(edited, cache, published)
+        return _Edit(frozenset(edited), cache, published)
 
     def _scan_sources(self, config: MkDocsConfig, settings: Settings) -> SourceSnapshot:
         """Every input of the site but the time: the source folders' files (size, mtime,
@@ -393,6 +405,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
             upcoming.astimezone(UTC).isoformat() if upcoming is not None else None,
             self._model,
             self._model_id,
+            self._derived,
         )
 
     def _reset(self) -> None:
@@ -403,6 +416,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         self._sources_unchanged = False
         self._model = None
         self._model_id = None
+        self._derived = {}
         self._edit = None
         self.portal = None
         self.pages = None
@@ -755,6 +769,9 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         staging = Path(config.site_dir)
         cache, published = edit.cache, edit.published
         previous = cache.previous
+        if not edit.releases:  # files touched, bytes as published: no output can change
+            self._keep_previous_site(config, cache, dataclasses.replace(previous))
+            return
         writer = SiteWriter(staging, defer=True)
         state = BuildState(pages=dict(previous.pages), files=dict(previous.files))
         try:

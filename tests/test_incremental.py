@@ -551,6 +551,22 @@ def test_body_edits_are_edit_builds_identical_to_full_builds(
         assert bool(feeds) == (number < 2) and all(path.startswith("feeds/") for path in feeds)
 
 
+def test_release_files_rewritten_with_the_same_bytes_leave_site_alone(
+    built: tuple[PortalRepo, Path, dict[str, str]], caplog: pytest.LogCaptureFixture
+) -> None:
+    repo, site, before = built
+    age_sources(repo.root)
+    build_site(repo.root)
+    identity = os.stat(site).st_ino
+    release = repo.root / RAPAT
+    release.write_bytes(release.read_bytes())  # a new mtime (a checkout, an editor's save)
+    with caplog.at_level(logging.INFO):
+        build_site(repo.root)
+    assert edit_builds(caplog) == [0]
+    assert any("Tidak ada keluaran yang berubah" in r.getMessage() for r in caplog.records)
+    assert os.stat(site).st_ino == identity and tree_digest(site) == before
+
+
 @pytest.mark.parametrize(
     "change",
     ["title", "time", "tags", "draft", "image alt", "summary", "new release", "region", "broken"],
