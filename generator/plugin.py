@@ -49,7 +49,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from jinja2 import Environment, FileSystemBytecodeCache
-from mkdocs.commands.build import _build_page, _populate_page
+from mkdocs.commands.build import _populate_page
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
@@ -76,6 +76,7 @@ from .pages import TAB_PAGES, PageJob, PortalPages
 from .pages_meta import LOGO_PATH
 from .render_pool import Progress, run_tasks
 from .search import INDEX_DIR, SearchRecord
+from .shell import HEAD_VARIABLE, PageShells
 from .writer import AtomicBuild, PreparedFolder, PublishedRecord, SiteWriter, folder_identity
 
 if TYPE_CHECKING:  # the pipeline and feeds load only when a build needs them
@@ -606,9 +607,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         extra = cast(dict[str, Any], context)  # the portal's own template variables
         job = self._job(page)
         if job is not None:
-            rendered = self.pages.render(job)
-            page.content = rendered.body_html
-            extra["portal_head"] = rendered.head_html
+            extra[HEAD_VARIABLE] = self._page_parts(page)
             extra["portal_page"] = job.kind
         else:
             description = str(page.meta.get("description") or config.site_description or "")
@@ -616,6 +615,15 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
                 page.url, page.title or config.site_name, description
             )
         return context
+
+    def _page_parts(self, page: Page) -> str:
+        """Render a generated page's HTML into ``page.content``; return its head HTML."""
+        assert self.pages is not None
+        job = self._job(page)
+        assert job is not None
+        rendered = self.pages.render(job)
+        page.content = rendered.body_html
+        return rendered.head_html
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         if self._job(page) is not None:
@@ -960,9 +968,24 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         reused = len(page_keys) - len(todo)
         log.info(f"Halaman: {reused} dipakai ulang dari cache, {len(todo)} dirender")
         assert self._files is not None and self._nav is not None and self._env is not None
-        files, nav, env = self._files, self._nav, self._env
-        doc_files = files.documentation_pages()
+        files = self._files
         regions, base = self.portal.regions, self.settings.base_url
+        shells = PageShells(
+            config,
+            files.documentation_pages(),
+            self._nav,
+            self._env,
+            self._page_parts,
+            enabled=self._only_page_context_hook(config),
+        )
+        # A release's feed item is made right after its page, by the same worker: the body's
+        # Markdown is then converted once for both (generator.markup caches the last bodies).
+        wanted = {release.id: release for release in items}
+        paired = [
+            wanted.pop(job.key) if job.kind == "release" and job.key in wanted else None
+            for job, _key in todo
+        ]
+        alone = list(wanted.values())
 
         def render(index: int) -> str | None:
             try:
@@ -973,7 +996,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
                 # The checks should have refused what cannot be rendered; if one got past
                 # them, say which file, as every other problem is said (no traceback).
                 if index >= len(todo):
-                    source = items[index - len(todo)].source_path
+                    source = alone[index - len(todo)].source_path
                 else:
                     source = self._source_of(todo[index][0])
                 raise PortalError(
@@ -984,7 +1007,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
 
         def render_one(index: int) -> str | None:
             if index >= len(todo):
-                release = items[index - len(todo)]
+                release = alone[index - len(todo)]
                 return item_content_html(release, regions[release.region_id], base)
             job, key = todo[index]
             page = Page(
@@ -995,12 +1018,15 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
                 config,
             )
             _populate_generated_page(page, config, files)
-            _build_page(page, config, doc_files, nav, env)
+            shells.build_page(page, job.kind)
             cache.keep(Path(page.file.abs_dest_path), cache.page_path(key))
-            return None
+            item = paired[index]
+            if item is None:
+                return None
+            return item_content_html(item, regions[item.region_id], base)
 
         results, worker_warnings = run_tasks(
-            len(todo) + len(items),
+            len(todo) + len(alone),
             render,
             label="Merender halaman",
             parallel=self.command != "serve",
@@ -1009,10 +1035,17 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
             # Re-reported here so that MkDocs' own strict-mode counter sees them too.
             log.warning(f"{worker_warnings} peringatan saat merender halaman (lihat di atas)")
         contents: dict[str, str] = {}
-        for release, content in zip(items, results[len(todo) :], strict=True):
-            assert content is not None
-            contents[release.id] = content
+        for release, content in zip([*paired, *alone], results, strict=True):
+            if release is not None:
+                assert content is not None
+                contents[release.id] = content
         return contents
+
+    def _only_page_context_hook(self, config: MkDocsConfig) -> bool:
+        """Whether the portal is the only plugin handling ``on_page_context``: only then can
+        generated pages share theme shells (another plugin could change each page's context)."""
+        handlers = config.plugins.events.get("page_context", [])
+        return all(getattr(handler, "__self__", None) is self for handler in handlers)
 
     def _source_of(self, job: PageJob) -> str:
         """The source file a generated page is made from (its URL for listing pages)."""
