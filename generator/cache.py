@@ -176,9 +176,14 @@ def place_file(source: str | Path, target: str | Path) -> None:
     try:
         os.link(source, target)
     except OSError as exc:
-        if exc.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP):
+        if exc.errno not in _NO_LINK:
             raise
         shutil.copyfile(source, target)
+
+
+#: Why a hard link may be impossible where a copy works: another device, a file system
+#: without links (or refusing them), too many links to one file.
+_NO_LINK = (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP)
 
 
 @dataclass
@@ -243,7 +248,25 @@ class BuildCache:
 
     @staticmethod
     def keep(output: Path, entry: Path) -> None:
-        """Remember a freshly written output under its key (atomically; first writer wins)."""
+        """Remember a freshly written output under its key (atomically; first writer wins).
+
+        A hard link appears whole in one step, so the entry is linked directly (one metadata
+        operation per output: a cold build keeps tens of thousands); a copy, where links
+        cannot be made, goes through a temporary file."""
+        for attempt in range(2):
+            try:
+                os.link(output, entry)
+                return
+            except FileExistsError:
+                return
+            except FileNotFoundError:
+                if attempt:
+                    raise
+                entry.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                if exc.errno not in _NO_LINK:
+                    raise
+                break
         if entry.exists():
             return
         entry.parent.mkdir(parents=True, exist_ok=True)
@@ -272,9 +295,12 @@ class BuildCache:
         """Write a content-addressed entry atomically (first writer wins)."""
         if entry.exists():
             return
-        entry.parent.mkdir(parents=True, exist_ok=True)
         temp = entry.with_name(f".{entry.name}.{os.getpid()}")
-        temp.write_bytes(data)
+        try:
+            temp.write_bytes(data)
+        except FileNotFoundError:  # the entry's folder is new (not asked first: one call less)
+            entry.parent.mkdir(parents=True, exist_ok=True)
+            temp.write_bytes(data)
         os.replace(temp, entry)
 
     def keep_search_file(self, data: bytes) -> str:

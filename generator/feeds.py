@@ -272,6 +272,7 @@ class FeedCache:
     _keys: tuple[Portal, list[str]] | None = None
     _cached: dict[Path, bool] = field(default_factory=dict)
     _entries: dict[str, dict[str, Path]] = field(default_factory=dict)
+    _to_build: tuple[Portal, list[FeedSpec]] | None = None
 
     def keys(
         self,
@@ -365,17 +366,62 @@ def build_feeds(
 def contents_needed(portal: Portal, settings: Settings, cache: FeedCache) -> list[Release]:
     """Releases whose item content the next :func:`build_feeds` with ``cache`` will need (the
     items of every feed set not in the cache), each once, in a stable order."""
-    withdrawn = tuple(r for r in portal.releases if r.withdrawn is not None)
-    specs = feed_specs(portal)
-    keys = cache.keys(portal, settings, specs, withdrawn)
     limit = max(settings.feed_items, 0)
     needed: dict[str, Release] = {}
-    for spec, key in zip(specs, keys, strict=True):
-        if cache.cached(cache.entries(key, spec)):
-            continue
+    for spec in _sets_to_build(portal, settings, cache):
         for release in spec.releases[:limit]:
             needed.setdefault(release.id, release)
     return sorted(needed.values(), key=lambda r: r.id)
+
+
+def previous_contents(
+    portal: Portal, settings: Settings, cache: FeedCache, releases: Sequence[Release]
+) -> dict[str, str]:
+    """The item contents of ``releases`` as the previous build wrote them into its JSON Feed
+    files (``content_html`` is :func:`item_content_html` verbatim), by release id.
+
+    For an edit build only (generator.plugin): the code, the settings and the regions are
+    then as they were, so a release whose source is unchanged since that build has the item
+    content that build made. ``releases`` must be such releases. Only the feed sets this
+    build makes again are read (their previous files, from the cache); a release not found
+    in them, or a file that cannot be read, is simply not returned: it is rendered."""
+    base = _require_base_url(settings)
+    wanted = {release_guid(base, release): release.id for release in releases}
+    previous = cache.cache.previous.feeds
+    found: dict[str, str] = {}
+    for spec in _sets_to_build(portal, settings, cache):
+        if len(found) == len(wanted):
+            break
+        name = previous.get(spec.feed.json)
+        if name is None:
+            continue
+        try:
+            items = json.loads(cache.cache.feed_path(name).read_bytes())["items"]
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        for item in items:
+            guid = item.get("id") if isinstance(item, dict) else None
+            content = item.get("content_html") if isinstance(guid, str) else None
+            if isinstance(guid, str) and guid in wanted and isinstance(content, str):
+                found.setdefault(wanted[guid], content)
+    return found
+
+
+def _sets_to_build(portal: Portal, settings: Settings, cache: FeedCache) -> list[FeedSpec]:
+    """The feed sets whose files are not in the cache under this build's keys (found once
+    per build: both the contents and the feeds stage ask)."""
+    if cache._to_build is not None and cache._to_build[0] is portal:
+        return cache._to_build[1]
+    withdrawn = tuple(r for r in portal.releases if r.withdrawn is not None)
+    specs = feed_specs(portal)
+    keys = cache.keys(portal, settings, specs, withdrawn)
+    to_build = [
+        spec
+        for spec, key in zip(specs, keys, strict=True)
+        if not cache.cached(cache.entries(key, spec))
+    ]
+    cache._to_build = (portal, to_build)
+    return to_build
 
 
 def _feed_keys(

@@ -20,15 +20,18 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import markdown
 import pytest
 from conftest import REPO, PortalRepo
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
+from generator import feeds as feeds_stage
 from generator import pipeline
 from generator.cache import SourceSnapshot
 from generator.config import settings_from_plugin
+from generator.model import Release
 from generator.pages import PortalPages
 from generator.plugin import PortalPlugin
 from generator.render_pool import Progress, run_tasks
@@ -519,13 +522,32 @@ def test_body_edits_are_edit_builds_identical_to_full_builds(
     built: tuple[PortalRepo, Path, dict[str, str]],
     tmp_path: Path,
     caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A release whose body alone changed is rebuilt without planning the rest of the site;
     one edit after another (first with no spare folder, then through it) each gives the site a
-    build from nothing gives, with its own page, its feeds and its search files changed."""
+    build from nothing gives, with its own page, its feeds and its search files changed.
+    Only the edited releases' feed items are made (the others come from the last feeds), and
+    no docs page's Markdown is converted (only their titles show)."""
     repo, site, _cold = built
     age_sources(repo.root)
     build_site(repo.root)  # a trustworthy record of the sources
+    items: list[str] = []
+    item_content_html = feeds_stage.item_content_html
+
+    def spy_item(release: Release, *args: Any) -> str:
+        items.append(release.source_path)
+        return item_content_html(release, *args)
+
+    converted: list[str] = []
+    convert = markdown.Markdown.convert
+
+    def spy_convert(self: markdown.Markdown, text: str) -> str:
+        converted.append(text)
+        return convert(self, text)
+
+    monkeypatch.setattr(feeds_stage, "item_content_html", spy_item)
+    monkeypatch.setattr(markdown.Markdown, "convert", spy_convert)
     other = repo.root / "content/kota-makassar/2024/2024-02-01-jadwal-lama.md"  # withdrawn
     edits = [
         [RAPAT],
@@ -537,9 +559,15 @@ def test_body_edits_are_edit_builds_identical_to_full_builds(
         for rel in paths:
             append_to(repo.root / rel, f"\nParagraf suntingan ke-{number}.\n")
         caplog.clear()
+        items.clear()
+        converted.clear()
         with caplog.at_level(logging.INFO):
             build_site(repo.root)
         assert edit_builds(caplog) == [len(paths)], number
+        assert set(items) <= set(paths) and (number < 2) == bool(items), items
+        assert not [text for text in converted if "Portal uji." in text]
+        items.clear()
+        converted.clear()
         assert (number > 0) == bool(spare_updates(caplog))
         after = tree_digest(site)
         assert after == fresh_build(repo, tmp_path / f"fresh-{number}")
