@@ -50,6 +50,7 @@ from .config import Settings
 from .diagnostics import UsageError
 from .markup import render_body
 from .model import Portal, Region, Release, ReleaseType
+from .render_pool import run_tasks
 from .timefmt import format_datetime
 
 #: The year in every tag URI (RFC 4151 §2.1: a date at which the authority owned the host).
@@ -262,39 +263,53 @@ def _region_spec(portal: Portal, region: Region, group: str) -> FeedSpec:
 
 @dataclass
 class FeedCache:
-    """The build cache as the feeds stage uses it: which entry each feed file has (``state``)
-    and which freshly built files still have to be remembered (``pending``)."""
+    """The build cache as the feeds stage uses it: which entry each feed file has (``state``).
+
+    ``edited`` is set in an edit build (generator.plugin): the ids of the releases whose body
+    alone changed since the previous build, when nothing else did. A feed set with none of
+    them in its window or among its withdrawn releases then has the previous build's key and
+    files, so its key is not computed again."""
 
     cache: BuildCache
     state: BuildState
-    pending: dict[str, Path] = field(default_factory=dict)
-    #: The keys of one portal's feed sets (made once: both stages need them).
-    _keys: tuple[Portal, list[str]] | None = None
-    _cached: dict[Path, bool] = field(default_factory=dict)
-    _entries: dict[str, dict[str, Path]] = field(default_factory=dict)
+    edited: frozenset[str] | None = None
+    #: Every feed set's entries in one portal (made once: both feed stages need them).
+    _all: tuple[Portal, list[dict[str, Path]]] | None = None
     _to_build: tuple[Portal, list[FeedSpec]] | None = None
+    _cached: dict[Path, bool] = field(default_factory=dict)
 
-    def keys(
-        self,
-        portal: Portal,
-        settings: Settings,
-        specs: Sequence[FeedSpec],
-        withdrawn: Sequence[Release],
-    ) -> list[str]:
-        if self._keys is None or self._keys[0] is not portal:
-            self._keys = (portal, _feed_keys(portal, settings, specs, withdrawn))
-        return self._keys[1]
-
-    def entries(self, key: str, spec: FeedSpec) -> dict[str, Path]:
-        """The cache entries of a feed set's three files (recorded as used by this build)."""
-        entries = self._entries.get(key)
-        if entries is None:
+    def all_entries(
+        self, portal: Portal, settings: Settings, specs: Sequence[FeedSpec]
+    ) -> list[dict[str, Path]]:
+        """The cache entries of each feed set's three files, in the order of ``specs``
+        (recorded in ``state`` as used by this build)."""
+        if self._all is not None and self._all[0] is portal:
+            return self._all[1]
+        withdrawn = tuple(r for r in portal.releases if r.withdrawn is not None)
+        limit = max(settings.feed_items, 0)
+        common = _common_key(portal, settings, limit)
+        previous = self.cache.previous.feeds
+        every: list[dict[str, Path]] = []
+        for spec in specs:
             paths = (spec.feed.rss, spec.feed.atom, spec.feed.json)
-            entries = {path: self.cache.feed_path(digest(key, path)) for path in paths}
-            self._entries[key] = entries
-        for path, entry in entries.items():
-            self.state.feeds[path] = entry.name
-        return entries
+            names = [previous.get(path) for path in paths]
+            if (
+                self.edited is None
+                or _shows_any(spec, self.edited, limit, withdrawn)
+                or None in names
+            ):
+                key = _feed_key(common, spec, limit, withdrawn)
+                entries = {path: self.cache.feed_path(digest(key, path)) for path in paths}
+            else:
+                entries = {
+                    path: self.cache.feed_path(str(name))
+                    for path, name in zip(paths, names, strict=True)
+                }
+            for path, entry in entries.items():
+                self.state.feeds[path] = entry.name
+            every.append(entries)
+        self._all = (portal, every)
+        return every
 
     def cached(self, entries: Mapping[str, Path]) -> bool:
         """Whether every entry is in the cache (asked by both feed stages: answered once,
@@ -306,12 +321,19 @@ class FeedCache:
             self._cached[first] = known
         return known
 
-    def keep(self, written: Mapping[str, Path]) -> None:
-        """Remember the files built (not reused) this time, once they are written."""
-        for path, entry in self.pending.items():
-            target = written.get(path)
-            if target is not None:
-                BuildCache.keep(target, entry)
+    def made(self, entries: Mapping[str, Path]) -> None:
+        """Note that a feed set's entries were just written into the cache."""
+        self._cached[next(iter(entries.values()))] = True
+
+
+def _shows_any(
+    spec: FeedSpec, edited: frozenset[str], limit: int, withdrawn: Sequence[Release]
+) -> bool:
+    """Whether an edited release is in the feed set's key: in its window, or withdrawn and
+    in its scope (see :func:`_feed_key`)."""
+    return any(r.id in edited for r in spec.releases[:limit]) or any(
+        r.id in edited and spec.in_scope(r) for r in withdrawn
+    )
 
 
 @overload
@@ -324,6 +346,8 @@ def build_feeds(
     settings: Settings,
     cache: FeedCache,
     contents: Mapping[str, str] | None = None,
+    *,
+    parallel: bool = False,
 ) -> dict[str, bytes | Path]: ...
 
 
@@ -332,6 +356,8 @@ def build_feeds(
     settings: Settings,
     cache: FeedCache | None = None,
     contents: Mapping[str, str] | None = None,
+    *,
+    parallel: bool = False,
 ) -> dict[str, bytes] | dict[str, bytes | Path]:
     """Every feed file (RSS, Atom, JSON Feed) and the OPML, by site-relative path.
 
@@ -340,25 +366,34 @@ def build_feeds(
     A feed set's key covers its channel fields, the releases in its window (id and source
     digest), the withdrawn releases in its scope (they move the channel date), the region and
     category registry (names, labels, zones and offices shown in items), the settings and the
-    generator code. ``contents`` holds item contents (:func:`item_content_html`) already
-    rendered elsewhere (the plugin renders them on every core), by release id.
+    generator code. The other feed sets are built straight into their cache entries (with
+    ``parallel``, on every core: each set is independent) and returned the same way.
+    ``contents`` holds item contents (:func:`item_content_html`) already rendered elsewhere
+    (the plugin renders them on every core), by release id.
     """
     base = _require_base_url(settings)
     builder = _FeedBuilder(portal, settings, base, contents)
     withdrawn = tuple(r for r in portal.releases if r.withdrawn is not None)
-    files: dict[str, bytes | Path] = {}
     specs = feed_specs(portal)
-    keys = cache.keys(portal, settings, specs, withdrawn) if cache is not None else None
-    for index, spec in enumerate(specs):
-        if cache is None or keys is None:
+    files: dict[str, bytes | Path] = {}
+    if cache is None:
+        for spec in specs:
             files.update(builder.build(spec, withdrawn))
-            continue
-        entries = cache.entries(keys[index], spec)
-        if cache.cached(entries):
+    else:
+        every = cache.all_entries(portal, settings, specs)
+        missing = [index for index, entries in enumerate(every) if not cache.cached(entries)]
+
+        def build_set(task: int) -> None:
+            index = missing[task]
+            for path, data in builder.build(specs[index], withdrawn).items():
+                BuildCache.write_entry(every[index][path], data)
+
+        # Small chunks: a national feed set costs many times a regency's.
+        run_tasks(len(missing), build_set, label="Membuat umpan", parallel=parallel, chunk=8)
+        for index in missing:
+            cache.made(every[index])
+        for entries in every:
             files.update(entries)
-            continue
-        files.update(builder.build(spec, withdrawn))
-        cache.pending.update(entries)
     files[urls.opml()] = build_opml(portal, base, specs)
     return dict(sorted(files.items()))
 
@@ -412,23 +447,18 @@ def _sets_to_build(portal: Portal, settings: Settings, cache: FeedCache) -> list
     per build: both the contents and the feeds stage ask)."""
     if cache._to_build is not None and cache._to_build[0] is portal:
         return cache._to_build[1]
-    withdrawn = tuple(r for r in portal.releases if r.withdrawn is not None)
     specs = feed_specs(portal)
-    keys = cache.keys(portal, settings, specs, withdrawn)
+    every = cache.all_entries(portal, settings, specs)
     to_build = [
-        spec
-        for spec, key in zip(specs, keys, strict=True)
-        if not cache.cached(cache.entries(key, spec))
+        spec for spec, entries in zip(specs, every, strict=True) if not cache.cached(entries)
     ]
     cache._to_build = (portal, to_build)
     return to_build
 
 
-def _feed_keys(
-    portal: Portal, settings: Settings, specs: Sequence[FeedSpec], withdrawn: Sequence[Release]
-) -> list[str]:
-    limit = max(settings.feed_items, 0)
-    common = digest(
+def _common_key(portal: Portal, settings: Settings, limit: int) -> str:
+    """What every feed set's key holds: the code, the settings, the registry."""
+    return digest(
         code_version(),
         settings.base_url,
         str(limit),
@@ -436,21 +466,23 @@ def _feed_keys(
         repr(tuple(portal.regions.values())),
         repr(tuple(portal.categories.values())),
     )
-    return [
-        digest(
-            common,
-            spec.group,
-            repr(spec.feed),
-            spec.html_url,
-            spec.description,
-            spec.author,
-            spec.timezone,
-            *(_token(r) for r in spec.releases[:limit]),
-            "|",
-            *(_token(r) for r in withdrawn if spec.in_scope(r)),
-        )
-        for spec in specs
-    ]
+
+
+def _feed_key(common: str, spec: FeedSpec, limit: int, withdrawn: Sequence[Release]) -> str:
+    """A feed set's key: its channel fields, the releases in its window (id and source
+    digest) and the withdrawn releases in its scope (they move the channel date)."""
+    return digest(
+        common,
+        spec.group,
+        repr(spec.feed),
+        spec.html_url,
+        spec.description,
+        spec.author,
+        spec.timezone,
+        *(_token(r) for r in spec.releases[:limit]),
+        "|",
+        *(_token(r) for r in withdrawn if spec.in_scope(r)),
+    )
 
 
 def _token(release: Release) -> str:

@@ -62,6 +62,7 @@ from mkdocs.utils.templates import TemplateContext
 
 from . import urls
 from .cache import (
+    BackgroundWrites,
     BuildCache,
     BuildState,
     SourceSnapshot,
@@ -771,9 +772,11 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         assert self.portal is not None and self.settings is not None
         contents = self._write_detached_pages(config, writer, cache, page_keys, feed_items)
         contents.update(known_contents or {})
-        feed_files = build_feeds(self.portal, self.settings, feed_cache, contents)
+        feed_files = build_feeds(
+            self.portal, self.settings, feed_cache, contents, parallel=self.command != "serve"
+        )
         del contents  # free the item contents before the next stage
-        feed_cache.keep(writer.write_all(feed_files))
+        writer.write_all(feed_files)
 
     @staticmethod
     def _prepare(
@@ -840,7 +843,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
                     shutil.rmtree(entry)
                 else:
                     entry.unlink()
-            feed_cache = feeds.FeedCache(cache, state)
+            feed_cache = feeds.FeedCache(cache, state, edited=edit.releases)
             page_keys = self._page_keys(config, state)  # the edited releases' pages only
             feed_items = feeds.contents_needed(self.portal, self.settings, feed_cache)
             # The other items of the feed sets made again are as the last build wrote them.
@@ -1172,26 +1175,27 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
             elif path == "meta.json":
                 metas.append(data)
             else:
-                files[path] = cache.keep_search_file(data)
+                files[path] = cache.keep_search_file(data, writes)
 
-        if not fresh:
-            files.update(previous.search_files)
-            try:
-                self._apply_search_changes(cache, previous.search_docs, docs, write)
-            except _StaleSearchCache:
-                fresh = True
-        if fresh:  # a build from nothing: every indexed page is added, one year at a time
-            files.clear()
-            metas.clear()
-            update_index(
-                lambda path: None,
-                iter_batches(
-                    (entry[1] for entry in docs.values() if entry[1] >= 0),
-                    lambda year: (),
-                    lambda year: self._records_made_in(cache, docs, candidates, year),
-                ),
-                write,
-            )
+        with BackgroundWrites() as writes:  # every file is in the cache once this is left
+            if not fresh:
+                files.update(previous.search_files)
+                try:
+                    self._apply_search_changes(cache, previous.search_docs, docs, write)
+                except _StaleSearchCache:
+                    fresh = True
+            if fresh:  # a build from nothing: every indexed page is added, one year at a time
+                files.clear()
+                metas.clear()
+                update_index(
+                    lambda path: None,
+                    iter_batches(
+                        (entry[1] for entry in docs.values() if entry[1] >= 0),
+                        lambda year: (),
+                        lambda year: self._records_made_in(cache, docs, candidates, year),
+                    ),
+                    write,
+                )
         if metas:
             files["meta.json"] = cache.keep_search_file(stamped_meta(metas[-1], files))
         if "meta.json" not in files and any(entry[1] >= 0 for entry in docs.values()):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import marshal
 import os
 import re
 import shutil
@@ -278,6 +279,12 @@ def spare_updates(caplog: pytest.LogCaptureFixture) -> list[tuple[int, int]]:
             )
         )
     ]
+
+
+def keys_recorded(root: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """The page and feed cache keys the last build of ``root`` recorded."""
+    state = marshal.loads((root / CACHE / "state.marshal").read_bytes())
+    return dict(state["pages"]), dict(state["feeds"])
 
 
 def fresh_build(repo: PortalRepo, folder: Path) -> dict[str, str]:
@@ -571,6 +578,8 @@ def test_body_edits_are_edit_builds_identical_to_full_builds(
         assert (number > 0) == bool(spare_updates(caplog))
         after = tree_digest(site)
         assert after == fresh_build(repo, tmp_path / f"fresh-{number}")
+        # The cache keys recorded are a full build's too (the next build compares with them).
+        assert keys_recorded(repo.root) == keys_recorded(tmp_path / f"fresh-{number}" / "repo")
         outputs, _index = split_index(changed(before, after))
         pages = {path for path in outputs if path.endswith(".html")}
         assert len(pages) == len(paths), pages
@@ -697,6 +706,9 @@ def test_a_snapshot_names_the_files_changed_since_a_record(tmp_path: Path) -> No
     record = SourceSnapshot.published(cache)
     assert scan().changed_since(record, site, "2026-01-15") == []
     assert scan().unchanged_since(record, site, "2026-01-15")
+    without_docs = SourceSnapshot.scan(root, ["content", "docs"], "config")  # no docs/ folder
+    assert not without_docs.unchanged_since(record, site, "2026-01-15")
+    assert without_docs.changed_since(record, site, "2026-01-15") is None
     one = root / "content" / "a" / "one.md"
     one.write_text("ubah", encoding="utf-8")  # just now: racy, and a new stat
     now = scan()
