@@ -66,6 +66,7 @@ from .cache import (
     BuildCache,
     BuildState,
     SourceSnapshot,
+    bulk_load,
     code_version,
     digest,
     files_digest,
@@ -294,6 +295,18 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
     @event_priority(100)  # before other plugins see the configuration
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self._reset()
+        # What is loaded here (the published records, every release, the model) lives until
+        # the build ends: cyclic collection is paused while it loads (each collection would
+        # walk it all again: at 10,000 releases a tenth of an edit build), then it is frozen
+        # out of later collections. Undone by the next build (_reset).
+        with bulk_load():
+            try:
+                return self._configure(config)
+            finally:
+                gc.freeze()
+
+    def _configure(self, config: MkDocsConfig) -> MkDocsConfig:
+        """on_config: settings, source snapshot, validation, the shortcut to take."""
         root = (
             Path(config.config_file_path).parent.resolve()
             if config.config_file_path
@@ -354,9 +367,6 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         self.portal = portal
         self._model = validated.model
         self._derived = {"shards": validated.shards, "releases": validated.identities}
-        # The model lives until the build ends: later collections need not walk it again
-        # (at 10,000 releases they took a tenth of a rebuild). Undone by the next build.
-        gc.freeze()
         self.pages = PortalPages(
             portal,
             settings,

@@ -143,7 +143,8 @@ def run_tasks(
         try:
             context = multiprocessing.get_context("fork")
             bounds: Sequence[tuple[int, int]] = list(_chunks(count, chunk))
-            with context.Pool(workers) as pool:
+            # Workers collect garbage even when the caller paused collection (bulk_load).
+            with context.Pool(workers, initializer=gc.enable) as pool:
                 ordered = pool.imap(_run_chunk, bounds)
                 for (start, _stop), (done, chunk_warnings, chunk_results) in zip(
                     bounds, ordered, strict=True
