@@ -1179,6 +1179,8 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         files: dict[str, str] = {}
         metas: list[bytes] = []  # meta.json as the update wrote it, before its stamp
 
+        writes: BackgroundWrites | None = None  # an update writes a few hundred files itself
+
         def write(path: str, data: bytes | None) -> None:
             if data is None:
                 files.pop(path, None)
@@ -1187,7 +1189,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
             else:
                 files[path] = cache.keep_search_file(data, writes)
 
-        with BackgroundWrites() as writes:  # every file is in the cache once this is left
+        with BackgroundWrites() as background:  # every file is in the cache once this is left
             if not fresh:
                 files.update(previous.search_files)
                 try:
@@ -1197,6 +1199,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
             if fresh:  # a build from nothing: every indexed page is added, one year at a time
                 files.clear()
                 metas.clear()
+                writes = background  # tens of thousands of files: written beside the update
                 update_index(
                     lambda path: None,
                     iter_batches(
