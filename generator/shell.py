@@ -139,23 +139,20 @@ class PageShells:
     def build_page(self, page: Page, group: str) -> None:
         """Render and write ``page`` (``group`` names the kind of page: part of the key)."""
         template = str(page.meta.get("template", "main.html"))
-        if not self.enabled or "title" not in page.meta:
-            _build_page(page, self._config, self._doc_files, self._nav, self._env)
+        if not self.enabled or "title" not in page.meta or self._urls.get(template, ()) is None:
+            self._through_mkdocs(page)
             return
-        urls = self._urls.get(template, ())
-        if urls is None:
-            _build_page(page, self._config, self._doc_files, self._nav, self._env)
-            return
-        if template in self._urls:
-            key = self._key(template, group, urls, page.url)
-            if key in self._shells:
-                shell = self._shells[key]
-                if shell is None:
-                    _build_page(page, self._config, self._doc_files, self._nav, self._env)
-                else:
-                    self._write(page, self._filled(page, shell))
-                return
-        self._learn(page, template, group)
+        urls = self._urls.get(template)
+        key = None if urls is None else self._key(template, group, urls, page.url)
+        if key is None or key not in self._shells:
+            self._learn(page, template, group)
+        elif (shell := self._shells[key]) is None:
+            self._through_mkdocs(page)
+        else:
+            self._write(page, self._filled(page, shell))
+
+    def _through_mkdocs(self, page: Page) -> None:
+        _build_page(page, self._config, self._doc_files, self._nav, self._env)
 
     @staticmethod
     def _key(template: str, group: str, urls: tuple[str, ...], page_url: str) -> tuple[str, ...]:
