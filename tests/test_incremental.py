@@ -30,7 +30,7 @@ from mkdocs.exceptions import Abort
 
 from generator import feeds as feeds_stage
 from generator import pipeline
-from generator.cache import SourceSnapshot
+from generator.cache import BackgroundWrites, BuildCache, SourceSnapshot
 from generator.config import settings_from_plugin
 from generator.model import Release
 from generator.pages import PortalPages
@@ -1020,3 +1020,20 @@ def test_progress_shows_on_a_terminal_only_outside_ci(monkeypatch: pytest.Monkey
     progress.advance(3)
     progress.close()
     assert terminal.getvalue() == ""
+
+
+def test_background_writes_are_all_done_on_leaving_and_report_a_failure(tmp_path: Path) -> None:
+    """Index files written on a thread: every one is in place once the block is left, with
+    at most ``max_pending`` bytes waiting, and a failed write is raised there."""
+    entries = [tmp_path / f"{n % 7:02d}" / f"entry-{n}" for n in range(200)]
+    with BackgroundWrites(max_pending=1000) as writes:
+        for number, entry in enumerate(entries):
+            writes.submit(BuildCache.write_entry, entry, str(number).encode() * 50)
+    assert [entry.read_bytes() for entry in entries] == [str(n).encode() * 50 for n in range(200)]
+    assert not [p for p in tmp_path.rglob(".*")]  # no temporary file left behind
+
+    def refuse(_entry: Path, _data: bytes) -> None:
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError, match="No space left"), BackgroundWrites() as writes:
+        writes.submit(refuse, tmp_path / "full", b"x")
