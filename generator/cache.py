@@ -178,14 +178,14 @@ def place_file(source: str | Path, target: str | Path) -> None:
     try:
         os.link(source, target)
     except OSError as exc:
-        if exc.errno not in _NO_LINK:
+        if exc.errno not in NO_LINK_ERRNOS:
             raise
         shutil.copyfile(source, target)
 
 
 #: Why a hard link may be impossible where a copy works: another device, a file system
 #: without links (or refusing them), too many links to one file.
-_NO_LINK = (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP)
+NO_LINK_ERRNOS = (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP)
 
 
 class BackgroundWrites:
@@ -308,7 +308,7 @@ class BuildCache:
                     raise
                 entry.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                if exc.errno not in _NO_LINK:
+                if exc.errno not in NO_LINK_ERRNOS:
                     raise
                 break
         if entry.exists():

@@ -39,7 +39,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from .cache import bulk_load, place_file
+from .cache import NO_LINK_ERRNOS, bulk_load, place_file
 from .diagnostics import PortalError
 
 
@@ -260,11 +260,41 @@ class AtomicBuild:
             _remove(self.spare_dir)
             self._commit_from(folder, keep_old_as_spare=keep_old)
         published.identity = folder_identity(self.site_dir)
-        spare_record = FolderRecord(
-            identity=folder_identity(self.spare_dir) if spare_record.identity else [],
-            files=spare_record.files,
-        )
+        if spare_record.identity:
+            spare_record = FolderRecord(
+                identity=folder_identity(self.spare_dir), files=spare_record.files
+            )
+        else:
+            spare_record = self._spare_from_site(published)
         return PublishedRecord(site=published, spare=spare_record)
+
+    def _spare_from_site(self, published: FolderRecord) -> FolderRecord:
+        """A spare made now as hard links to the new ``site/``'s files, when there is none
+        (a first build, a deleted cache, a ``site/`` changed by hand). Without it the next
+        build would link every file into a new folder (at 10,000 releases some 40,000 links
+        and 19,000 folders, a second on this machine's disk, which a one-release edit build
+        would otherwise spend); with it, the next build replaces only the files that change.
+        Made in the (by now empty) staging folder's place and renamed, so a half-made spare
+        is never taken for one (a dead build's is removed like its staging folder); where
+        files cannot be linked (another device) no spare is made."""
+        _remove(self.spare_dir)
+        making = self.temp_dir
+        _remove(making)
+        source, target = str(self.site_dir), str(making)
+        try:
+            for directory, folders, names in os.walk(source):
+                into = target + directory[len(source) :]
+                os.mkdir(into)
+                folders.sort()
+                for name in names:
+                    os.link(f"{directory}/{name}", f"{into}/{name}")
+        except OSError as exc:
+            _remove(making)
+            if exc.errno not in NO_LINK_ERRNOS:
+                raise
+            return FolderRecord()
+        os.rename(making, self.spare_dir)
+        return FolderRecord(identity=folder_identity(self.spare_dir), files=dict(published.files))
 
     def _commit_from(self, folder: Path, keep_old_as_spare: bool = True) -> None:
         """Rename ``folder`` into place; the old ``site/`` becomes the spare (or is deleted)."""
