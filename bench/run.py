@@ -683,9 +683,9 @@ class Bench:
                     f"{built.cpu_s / hugo.cpu_s:.2f} × CPU — {_met(ratio <= 1.5)}"
                 )
         for name, when in (
-            ("Portal: rebuild, 1 release edited", "first edit after the cold build: no spare"),
-            ("Portal: rebuild, 1 release edited again", "spare folder updated"),
-            ("Portal, search off: rebuild, 1 release edited", "search off, no spare"),
+            ("Portal: rebuild, 1 release edited", "first edit after the cold build"),
+            ("Portal: rebuild, 1 release edited again", "edit after a full build"),
+            ("Portal, search off: rebuild, 1 release edited", "search off, first edit"),
             ("Portal, search off: rebuild, 1 release edited again", "search off"),
         ):
             edit = row(name)

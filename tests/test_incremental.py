@@ -544,8 +544,8 @@ def test_body_edits_are_edit_builds_identical_to_full_builds(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A release whose body alone changed is rebuilt without planning the rest of the site;
-    one edit after another (first with no spare folder, then through it) each gives the site a
-    build from nothing gives, with its own page, its feeds and its search files changed.
+    one edit after another (each through the spare; the cold build linked the first) gives the
+    site a build from nothing gives, with its own page, its feeds and its search files changed.
     Only the edited releases' feed items are made (the others come from the last feeds), and
     no docs page's Markdown is converted (only their titles show)."""
     repo, site, _cold = built
